@@ -1,0 +1,1 @@
+"""The platform-neutral core. Never imports slack_bolt, slack_sdk or botbuilder."""

@@ -1,0 +1,110 @@
+"""Turn lookup results and clauses into neutral replies: answers, declines, clause text, TOC."""
+
+from __future__ import annotations
+
+from knowledge.policy import Clause, Policy
+from knowledge.search import SearchResult
+
+from bot import strings
+from bot.messages import Button, Buttons, Footer, Quote, Reply, Text, Verdict
+
+REPORT_CLAUSE = "3.5"  # the emergency-call written report rests on item 3.5
+REPORT_ANSWER_IDS = frozenset({"emergency-written-report", "confidential-by-cell"})
+
+
+def answer_reply(
+    policy: Policy, result: SearchResult, *, answer_ref: str = "", shared: bool = False
+) -> Reply:
+    """The answer to a question the lookup could answer; `shared` = posted in the channel on purpose."""
+    clause = policy.clause(result.clauses[0])
+    parts: list = []
+    if result.answer:
+        parts.append(Verdict(result.answer.verdict, result.answer.answer))
+    parts += [Quote(clause.id, clause.title, sentence) for sentence in result.quote]
+    parts += _reference_notes(policy, clause, " ".join(result.quote))
+    buttons = [_clause_button(policy, cid) for cid in _related(policy, result, clause)]
+    if clause.id == REPORT_CLAUSE and _mentions_report(result):
+        buttons.insert(0, Button(strings.BUTTON_START_REPORT, "report.start", style="primary"))
+    if buttons:
+        parts += [Text(strings.RELATED, "note"), Buttons(tuple(buttons))]
+    if shared:
+        parts.insert(0, Text(strings.SHARED_QUESTION.format(query=result.query), "note"))
+    else:
+        parts.append(Buttons(_feedback_buttons(answer_ref)))
+    parts.append(Footer(strings.FOOTER.format(revision=policy.revision)))
+    return Reply(tuple(parts), private=not shared, kind="answer")
+
+
+def decline_reply(policy: Policy, result: SearchResult, *, answer_ref: str = "") -> Reply:
+    parts: list = [Text(strings.DECLINE)]
+    if result.clauses:
+        parts.append(Text(strings.DECLINE_SUGGEST, "note"))
+        parts.append(Buttons(tuple(_clause_button(policy, cid) for cid in result.clauses[:3])))
+    parts.append(Text(strings.DECLINE_WHO, "note"))
+    parts.append(Buttons(_feedback_buttons(answer_ref, share=False)))
+    return Reply(tuple(parts), kind="decline")
+
+
+def clause_reply(policy: Policy, clause: Clause) -> Reply:
+    parts: list = [Quote(clause.id, clause.title, " ".join(clause.sentences))]
+    parts += _reference_notes(policy, clause, clause.text)
+    targets = [r.clause for r in clause.references if r.clause and r.clause != clause.id]
+    if targets:
+        parts.append(Buttons(tuple(_clause_button(policy, cid) for cid in targets)))
+    parts.append(Footer(strings.FOOTER_CLAUSE.format(revision=policy.revision)))
+    return Reply(tuple(parts), kind="clause")
+
+
+def toc_reply(policy: Policy) -> Reply:
+    heading = strings.TOC_HEADING.format(
+        name=policy.name, code=policy.code, district=policy.district,
+        adopted=policy.adopted, revised=policy.revised,
+    )  # fmt: skip
+    lines = "\n".join(strings.TOC_LINE.format(id=c.id, title=c.title) for c in policy.clauses)
+    return Reply(
+        (Text(heading, "heading"), Text(lines), Text(strings.TOC_HINT, "note")), kind="policy"
+    )
+
+
+def _reference_notes(policy: Policy, clause: Clause, quoted: str) -> list[Text]:
+    notes = []
+    for ref in clause.references:
+        if ref.phrase not in quoted:
+            continue
+        if ref.external:
+            notes.append(Text(strings.REFERENCE_EXTERNAL.format(what=ref.external), "note"))
+        else:
+            target = policy.clause(ref.clause)
+            notes.append(
+                Text(
+                    strings.REFERENCE_TO_CLAUSE.format(
+                        target=f"{target.id} ({target.title})", note=ref.note
+                    ).strip(),
+                    "note",
+                )
+            )
+    return notes
+
+
+def _related(policy: Policy, result: SearchResult, clause: Clause) -> list[str]:
+    related = list(result.clauses[1:3])
+    related += [r.clause for r in clause.references if r.clause and r.clause != clause.id]
+    return [cid for cid in dict.fromkeys(related) if cid != clause.id and policy.clause(cid)]
+
+
+def _mentions_report(result: SearchResult) -> bool:
+    if result.answer is not None:
+        return result.answer.id in REPORT_ANSWER_IDS
+    return any("written report" in s for s in result.quote)
+
+
+def _clause_button(policy: Policy, clause_id: str) -> Button:
+    return Button(f"{clause_id} {policy.clause(clause_id).title}", "clause.show", clause_id)
+
+
+def _feedback_buttons(answer_ref: str, *, share: bool = True) -> tuple[Button, ...]:
+    buttons = (
+        Button(strings.BUTTON_HELPFUL, "feedback.up", answer_ref),
+        Button(strings.BUTTON_NOT_HELPFUL, "feedback.down", answer_ref),
+    )
+    return ((Button(strings.BUTTON_SHARE, "answer.share", answer_ref),) if share else ()) + buttons

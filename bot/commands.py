@@ -1,0 +1,64 @@
+"""Parse what the user typed into a command: `/edc 3.5`, `policy`, `why`, or a question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.search import MAX_QUERY_CHARS as MAX_QUESTION_CHARS  # longer is cut, user told
+
+_PREFIX = re.compile(r"^\s*/?edc\b[:,]?\s*", re.IGNORECASE)
+_CLAUSE = re.compile(r"^(?:clause|section|item|#|§)?\s*(\d{1,2}(?:\.\d{1,3})?)\.?$", re.IGNORECASE)
+_WORD_COMMANDS = {
+    "help": "help", "?": "help", "commands": "help",
+    "policy": "policy", "toc": "policy", "contents": "policy", "clauses": "policy",
+    "why": "why", "why?": "why",
+    "report": "report", "concern": "concern",
+    "ack": "ack", "acknowledge": "ack", "addendum": "addendum",
+    "status": "status", "cancel": "cancel", "back": "back", "skip": "skip", "edit": "edit",
+    "submit": "submit", "resume": "resume", "continue": "resume", "drafts": "drafts",
+}  # fmt: skip
+_TAKES_ARGUMENT = {"ack", "addendum", "edit"}
+_QUESTION_START = re.compile(
+    r"^(do|does|did|can|could|should|would|is|are|am|was|what|how|when|who|whom|why|where|which|"
+    r"may|must|if|will)\b", re.IGNORECASE
+)
+_REPORT_INTENT = re.compile(
+    r"\b(file|start|submit|write|make|fill\s+out|fill\s+in|begin|open|create|do)\b.{0,40}?"
+    r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b", re.IGNORECASE
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # "question" | "clause" | one of _WORD_COMMANDS' values | "empty"
+    arg: str = ""  # the question, the clause ID, or the rest after the command word
+    truncated_from: int = 0  # original length when a question was cut
+
+
+def clean(text: str) -> str:
+    """Drop control characters and surrounding space; keep every printable character."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def parse(text: str) -> Command:
+    text = _PREFIX.sub("", clean(text), count=1).strip()
+    if not text:
+        return Command("empty")
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word in _WORD_COMMANDS and (not rest.strip() or _WORD_COMMANDS[word] in _TAKES_ARGUMENT):
+        return Command(_WORD_COMMANDS[word], rest.strip())
+    clause = _CLAUSE.match(text)
+    if clause:
+        return Command("clause", clause.group(1))
+    if _REPORT_INTENT.search(text) and not _is_question(text):
+        return Command("report")
+    if len(text) > MAX_QUESTION_CHARS:
+        return Command("question", text[:MAX_QUESTION_CHARS], truncated_from=len(text))
+    return Command("question", text)
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))

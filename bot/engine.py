@@ -1,0 +1,140 @@
+"""The core: one synchronous entry point, `Bot.handle(incoming) -> list[Reply]`, for every surface."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Protocol
+
+from knowledge.search import Index
+
+from bot import strings
+from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
+from bot.commands import MAX_QUESTION_CHARS, Command, parse
+from bot.messages import Incoming, Reply, Text
+from bot.qa_log import MemoryQALog, QALog
+
+log = logging.getLogger(__name__)
+
+
+class Extension(Protocol):
+    """A feature that may take a message before the Q&A does (the report dialogs)."""
+
+    def handle(self, incoming: Incoming, command: Command) -> list[Reply] | None: ...
+
+
+def user_key(incoming: Incoming) -> str:
+    return f"{incoming.platform}:{incoming.user_id}"
+
+
+class Bot:
+    def __init__(self, *, index: Index, qa_log: QALog | None = None) -> None:
+        self.index = index
+        self.policy = index.policy
+        self.qa_log = qa_log if qa_log is not None else MemoryQALog()
+        self.extensions: list[Extension] = []
+        self._awaiting_comment: dict[str, str] = {}  # user → answer ref after a 👎
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message or action; never raises (errors become a polite reply)."""
+        try:
+            return self._handle(incoming)
+        except Exception:
+            incident = uuid.uuid4().hex[:8]
+            log.exception("incident %s while handling %s", incident, incoming.platform)
+            return [Reply((Text(strings.ERROR.format(incident=incident), "warning"),), kind="error")]
+
+    def _handle(self, incoming: Incoming) -> list[Reply]:
+        command = parse(incoming.text) if incoming.action is None else Command("action")
+        for extension in self.extensions:
+            replies = extension.handle(incoming, command)
+            if replies is not None:
+                return replies
+        if incoming.action is not None:
+            return self._action(incoming)
+        return self.respond(incoming, command)
+
+    def respond(self, incoming: Incoming, command: Command) -> list[Reply]:
+        """The Q&A commands; extensions call this for a policy question asked mid-dialog."""
+        key = user_key(incoming)
+        if command.name == "question" and key in self._awaiting_comment:
+            ref = self._awaiting_comment.pop(key)
+            self.qa_log.feedback(ref, key, "comment", command.arg)
+            return [_note(strings.FEEDBACK_THANKS)]
+        self._awaiting_comment.pop(key, None)
+        if command.name in ("empty", "help"):
+            return [Reply((Text(strings.HELP),), kind="help")]
+        if command.name == "policy":
+            return [toc_reply(self.policy)]
+        if command.name == "clause":
+            return [self._clause(command.arg)]
+        if command.name == "why":
+            return [self._why(key)]
+        if command.name == "question":
+            return self.answer(incoming, command)
+        return [Reply((Text(strings.HELP),), kind="help")]
+
+    def answer(self, incoming: Incoming, command: Command) -> list[Reply]:
+        if not any(ch.isalnum() for ch in command.arg):
+            return [_note(strings.NO_WORDS)]
+        result = self.index.search(command.arg[:MAX_QUESTION_CHARS])
+        ref = self.qa_log.record(user_key(incoming), result)
+        reply = (answer_reply if result.answered else decline_reply)(
+            self.policy, result, answer_ref=ref
+        )
+        replies = [reply]
+        if command.truncated_from:
+            replies.insert(
+                0, _note(strings.TOO_LONG.format(length=command.truncated_from, limit=MAX_QUESTION_CHARS))
+            )
+        return replies
+
+    def _clause(self, requested: str) -> Reply:
+        clause = self.policy.clause(requested) or self.policy.clause(f"3.{requested}")
+        if requested in ("1", "2", "3"):
+            clause = self.policy.clause(requested)
+        if clause is None:
+            ids = ", ".join(self.policy.ids)
+            return _note(strings.UNKNOWN_CLAUSE.format(requested=requested, ids=ids))
+        return clause_reply(self.policy, clause)
+
+    def _why(self, key: str) -> Reply:
+        asked = self.qa_log.last(key)
+        if asked is None:
+            return _note(strings.WHY_NOTHING)
+        r = asked.result
+        if r.answered:
+            clause = self.policy.clause(r.clauses[0])
+            text = strings.WHY_ANSWERED.format(
+                query=r.query, clause=clause.id, title=clause.title,
+                terms=", ".join(f"‘{t}’" for t in r.why) or "—", confidence=r.confidence,
+            )  # fmt: skip
+        else:
+            text = strings.WHY_DECLINED.format(
+                query=r.query, confidence=r.confidence, clauses=", ".join(r.clauses) or "none"
+            )
+        return _note(text)
+
+    def _action(self, incoming: Incoming) -> list[Reply]:
+        action = incoming.action
+        key = user_key(incoming)
+        if action.name == "clause.show":
+            return [self._clause(action.value)]
+        if action.name == "answer.share":
+            asked = self.qa_log.get(action.value)
+            if asked is None or not asked.result.answered:
+                return [_note(strings.SHARE_GONE)]
+            reply = answer_reply(self.policy, asked.result, answer_ref=asked.ref, shared=True)
+            return [reply]
+        if action.name == "feedback.up":
+            self.qa_log.feedback(action.value, key, "up")
+            return [_note(strings.FEEDBACK_THANKS)]
+        if action.name == "feedback.down":
+            self.qa_log.feedback(action.value, key, "down")
+            self._awaiting_comment[key] = action.value
+            return [_note(strings.FEEDBACK_ASK)]
+        return [Reply((Text(strings.HELP),), kind="help")]
+
+
+def _note(text: str) -> Reply:
+    return Reply((Text(text),), kind="note")

@@ -1,0 +1,109 @@
+"""The neutral vocabulary between adapters and the core.
+
+An adapter turns a platform event into an `Incoming`; the core answers with `Reply` objects
+made of parts; the adapter renders the parts (Block Kit, Adaptive Cards, terminal text). Parts
+say *what* to show, never *how*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button press or form submission: which action, and its value(s)."""
+
+    name: str
+    value: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # a whole form at once (modal, card)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    text: str
+    user_id: str
+    conversation_id: str
+    platform: str = "console"  # "console" | "slack" | "teams"
+    is_private: bool = True  # a DM / personal chat / the console
+    user_name: str = ""
+    action: Action | None = None
+
+
+# ---- reply parts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    style: str = "plain"  # "plain" | "heading" | "note" | "warning" | "success"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str  # Prohibited, Required, Discouraged, Allowed with conditions, For your information
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim policy text. `text` is always a substring of the policy (tested)."""
+
+    clause_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: str = ""  # "" | "primary" | "danger"
+
+
+@dataclass(frozen=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled values, e.g. a report under review. Values are user text: render as plain text."""
+
+    items: tuple[tuple[str, str], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The dialog asks for one field. Adapters may offer a native control for `kind`."""
+
+    field: str
+    question: str
+    kind: str = "text"  # "text" | "long_text" | "choice" | "yes_no" | "datetime"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    help: str = ""
+    example: str = ""
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Footer:
+    text: str
+
+
+Part = Text | Verdict | Quote | Buttons | Fields | Prompt | Footer
+
+
+@dataclass(frozen=True)
+class Reply:
+    parts: tuple[Part, ...]
+    private: bool = True  # ephemeral / 1:1 unless the user chose to share
+    kind: str = "answer"  # what it is, for adapters that place replies differently
+    # Where it goes: "" = the conversation asked in; "dm" = the user's private conversation.
+    to: str = ""
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Quote))

@@ -1,0 +1,66 @@
+"""Every staff-facing sentence of the Q&A core, in one place a principal can review.
+
+Dialog and report wording lives in the form definitions (bot/forms/) beside the fields it
+belongs to; everything else a user reads is here. Tests refer to these names, not to literals.
+"""
+
+HELP = """\
+I answer questions about the district's staff Social Networking policy (EDC) and quote the \
+policy word for word.
+
+*Ask anything*, the way you'd ask a colleague:
+  /edc can I text a student?
+  /edc is it ok to friend a parent on facebook
+*Read the policy:*
+  /edc policy          — every clause with a one-line title
+  /edc 3.5             — one clause in full (also: /edc clause 3.5)
+  /edc why             — what my last answer matched on
+*Reports:*
+  /edc report          — file the written report required after a confidential matter was \
+discussed by cell phone in an emergency (item 3.5)
+  /edc concern         — tell your supervisor about a possible violation of the policy (item 3.9)
+  /edc help            — this message
+
+Answers are private to you. I'm a guide to the policy text, not legal advice: when in doubt, ask \
+your immediate supervisor."""
+
+DECLINE = "The Social Networking policy doesn't seem to cover that."
+DECLINE_SUGGEST = "The closest parts of the policy — did you mean one of these?"
+DECLINE_WHO = (
+    "For anything the policy doesn't address, ask your immediate supervisor (usually your "
+    "principal) or the district office."
+)
+ANSWER_HEADING = "What the policy says"
+RELATED = "Related"
+REFERENCE_TO_CLAUSE = "This refers to {target}. {note}"
+REFERENCE_EXTERNAL = (
+    "This refers to {what}. I can't quote it: ask your supervisor or the district office for "
+    "the current text."
+)
+FOOTER = "Quoted from {revision} · /edc why shows what matched"
+FOOTER_CLAUSE = "Quoted from {revision}"
+TOC_HEADING = "{name} policy ({code}) — {district}. Adopted {adopted}, revised {revised}."
+TOC_LINE = "{id}  {title}"
+TOC_HINT = "Type /edc 3.5 (or any number) to read a clause in full."
+UNKNOWN_CLAUSE = "There is no clause {requested} in the policy. Clauses are: {ids}."
+WHY_NOTHING = "Ask me a question first; then /edc why shows what my answer matched on."
+WHY_ANSWERED = "For “{query}” I matched clause {clause} ({title}) on: {terms}. Confidence {confidence:.0%}."
+WHY_DECLINED = (
+    "For “{query}” nothing matched strongly enough (confidence {confidence:.0%}); the closest "
+    "clauses were {clauses}."
+)
+TOO_LONG = (
+    "That message is very long ({length:,} characters). I looked only at the first {limit:,} "
+    "characters; for a better answer, ask one short question."
+)
+NO_WORDS = "I couldn't find any words in that. Type /edc help to see what I can do."
+SHARE_GONE = "That answer is no longer available to share; ask the question again."
+SHARED_QUESTION = "Shared from /edc: “{query}”"
+FEEDBACK_THANKS = "Thanks — your feedback was recorded."
+FEEDBACK_ASK = "Sorry that didn't help. What were you looking for? (Reply in a few words.)"
+ERROR = "Sorry, something went wrong on my side (incident {incident}). Nothing you typed was lost; please try again."
+
+BUTTON_SHARE = "Share in channel"
+BUTTON_HELPFUL = "👍 Helpful"
+BUTTON_NOT_HELPFUL = "👎 Not helpful"
+BUTTON_START_REPORT = "Start emergency-call report"

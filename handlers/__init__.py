@@ -1,0 +1,1 @@
+"""One adapter per surface: translate platform events to the core's messages and render replies."""

@@ -1,0 +1,109 @@
+"""Load the curated knowledge an admin edits: question variants, synonyms, short answers.
+
+Every entry is validated on load; a bad one raises KnowledgeError naming the file and entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.errors import KnowledgeError
+from knowledge.policy import DATA_DIR, Policy, _read_yaml, normalise_space
+
+VERDICTS = ("Prohibited", "Required", "Discouraged", "Allowed with conditions", "For your information")
+OUT_OF_SCOPE = "none"  # the questions.yml key for questions the policy does not answer
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    id: str
+    clause: str
+    verdict: str
+    answer: str
+    quote: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Curated:
+    questions: dict[str, tuple[str, ...]]  # clause ID (or "none") → variants
+    synonyms: dict[str, tuple[str, ...]]  # canonical term → everyday phrases
+    answers: tuple[ShortAnswer, ...]
+
+    def answer(self, answer_id: str) -> ShortAnswer | None:
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+
+def load_curated(policy: Policy, data_dir: Path = DATA_DIR) -> Curated:
+    return Curated(
+        questions=_questions(policy, data_dir / "questions.yml"),
+        synonyms=_synonyms(data_dir / "synonyms.yml"),
+        answers=_answers(policy, data_dir / "answers.yml"),
+    )
+
+
+def _questions(policy: Policy, path: Path) -> dict[str, tuple[str, ...]]:
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path.name}: expected a mapping of clause ID to questions")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, items in data.items():
+        cid = str(key)
+        if cid != OUT_OF_SCOPE and policy.clause(cid) is None:
+            raise KnowledgeError(f"{path.name}: unknown clause ID {cid!r}")
+        out[cid] = _strings(items, f"{path.name}: clause {cid}")
+    return out
+
+
+def _synonyms(path: Path) -> dict[str, tuple[str, ...]]:
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path.name}: expected a mapping of term to everyday phrases")
+    return {str(term): _strings(items, f"{path.name}: term {term!r}") for term, items in data.items()}
+
+
+def _answers(policy: Policy, path: Path) -> tuple[ShortAnswer, ...]:
+    data = _read_yaml(path) or []
+    if not isinstance(data, list):
+        raise KnowledgeError(f"{path.name}: expected a list of answers")
+    seen: set[str] = set()
+    answers = []
+    for n, entry in enumerate(data, 1):
+        answer = _answer(policy, entry, f"{path.name}: answer #{n}")
+        if answer.id in seen:
+            raise KnowledgeError(f"{path.name}: duplicate answer id {answer.id!r}")
+        seen.add(answer.id)
+        answers.append(answer)
+    return tuple(answers)
+
+
+def _answer(policy: Policy, entry, where: str) -> ShortAnswer:
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"{where}: expected a mapping")
+    where = f"{where} ({entry.get('id', 'no id')})"
+    for field in ("id", "clause", "verdict", "answer", "quote", "questions"):
+        if not entry.get(field):
+            raise KnowledgeError(f"{where}: missing {field}")
+    clause = policy.clause(str(entry["clause"]))
+    if clause is None:
+        raise KnowledgeError(f"{where}: unknown clause {entry['clause']!r}")
+    if entry["verdict"] not in VERDICTS:
+        raise KnowledgeError(f"{where}: verdict must be one of {', '.join(VERDICTS)}")
+    quote = normalise_space(str(entry["quote"]))
+    if quote not in normalise_space(clause.text):
+        raise KnowledgeError(f"{where}: quote is not verbatim text of clause {clause.id}")
+    return ShortAnswer(
+        id=str(entry["id"]),
+        clause=clause.id,
+        verdict=str(entry["verdict"]),
+        answer=normalise_space(str(entry["answer"])),
+        quote=quote,
+        questions=_strings(entry["questions"], where),
+    )
+
+
+def _strings(items, where: str) -> tuple[str, ...]:
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise KnowledgeError(f"{where}: expected a list of non-empty strings")
+    return tuple(i.strip() for i in items)
