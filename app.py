@@ -73,7 +73,7 @@ def cmd_ask(args, config) -> int:
     index = _index()
     policy = index.policy
     if args.question:
-        questions = [" ".join(args.question)]
+        questions = list(enumerate(_questions_from_args(args.question), 1))
     else:
         questions = _stdin_lines()
     for line_no, question in questions:
@@ -88,6 +88,13 @@ def cmd_ask(args, config) -> int:
             reply = (answer_reply if result.answered else decline_reply)(policy, result)
             print(render(reply) + "\n", flush=True)
     return 0
+
+
+def _questions_from_args(words: list[str]) -> list[str]:
+    """`ask "q one" "q two"` asks two questions; `ask can I text a student` asks one."""
+    if sum(" " in w.strip() for w in words) >= 2:
+        return [w for w in words if w.strip()]
+    return [" ".join(words)]
 
 
 def _stdin_lines():

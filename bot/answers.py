@@ -9,7 +9,6 @@ from bot import strings
 from bot.messages import Button, Buttons, Footer, Quote, Reply, Text, Verdict
 
 REPORT_CLAUSE = "3.5"  # the emergency-call written report rests on item 3.5
-REPORT_ANSWER_IDS = frozenset({"emergency-written-report", "confidential-by-cell"})
 
 
 def answer_reply(
@@ -23,7 +22,7 @@ def answer_reply(
     parts += [Quote(clause.id, clause.title, sentence) for sentence in result.quote]
     parts += _reference_notes(policy, clause, " ".join(result.quote))
     buttons = [_clause_button(policy, cid) for cid in _related(policy, result, clause)]
-    if clause.id == REPORT_CLAUSE and _mentions_report(result):
+    if clause.id == REPORT_CLAUSE and any("written report" in s for s in result.quote):
         buttons.insert(0, Button(strings.BUTTON_START_REPORT, "report.start", style="primary"))
     if buttons:
         parts += [Text(strings.RELATED, "note"), Buttons(tuple(buttons))]
@@ -46,7 +45,7 @@ def decline_reply(policy: Policy, result: SearchResult, *, answer_ref: str = "")
 
 
 def clause_reply(policy: Policy, clause: Clause) -> Reply:
-    parts: list = [Quote(clause.id, clause.title, " ".join(clause.sentences))]
+    parts: list = [Quote(clause.id, clause.title, clause.text)]
     parts += _reference_notes(policy, clause, clause.text)
     targets = [r.clause for r in clause.references if r.clause and r.clause != clause.id]
     if targets:
@@ -90,12 +89,6 @@ def _related(policy: Policy, result: SearchResult, clause: Clause) -> list[str]:
     related = list(result.clauses[1:3])
     related += [r.clause for r in clause.references if r.clause and r.clause != clause.id]
     return [cid for cid in dict.fromkeys(related) if cid != clause.id and policy.clause(cid)]
-
-
-def _mentions_report(result: SearchResult) -> bool:
-    if result.answer is not None:
-        return result.answer.id in REPORT_ANSWER_IDS
-    return any("written report" in s for s in result.quote)
 
 
 def _clause_button(policy: Policy, clause_id: str) -> Button:

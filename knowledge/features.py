@@ -34,7 +34,8 @@ class Featurizer:
             self.labels[token] = term
             for phrase in (term, *phrases):
                 seq = tuple(words(phrase))
-                if seq:
+                # "canned" stems to "can": a phrase of stopwords alone would fire everywhere.
+                if content(list(seq)):
                     self._phrases[seq[0]].append((seq, token))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first

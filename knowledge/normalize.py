@@ -40,7 +40,8 @@ def fold(text: str) -> str:
     """Lower-case, strip accents and Slack markup, unify quotes, expand contractions."""
     text = _SLACK_MARKUP.sub(lambda m: " " + (m.group(2) or m.group(3) or "") + " ", text)
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     return text

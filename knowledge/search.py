@@ -16,13 +16,18 @@ from dataclasses import dataclass, field
 
 from knowledge.curated import OUT_OF_SCOPE, Curated, ShortAnswer, load_curated
 from knowledge.features import Featurizer
+from knowledge.normalize import content, words
 from knowledge.policy import Policy, load_policy
 
 ANSWER_THRESHOLD = 0.5  # confidence below which the bot declines (chosen on the dev set)
-SENTENCE_WEIGHT = 0.85  # policy sentences count a little less than curated staff questions
-CONCEPT_WEIGHT = 1.3  # a canonical-term match says more than a shared word
+SENTENCE_WEIGHT = 1.0  # policy sentences count a little less than curated staff questions
+CONCEPT_WEIGHT = 1.0  # a canonical-term match says more than a shared word
 RELATED_RATIO = 0.6  # a runner-up within this share of the best is offered as related
 MAX_QUOTE_SENTENCES = 2
+WEAK_MATCH = 0.25  # a best-clause score below this lowers the confidence proportionally
+ANSWER_MATCH_RATIO = 0.8  # a curated answer is used when its question is this close to the best
+PHRASE_BONUS = 0.15  # added to a clause's score when the question quotes it (3+ matching runs)
+TOP_K_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # how a label's best four documents add up
 MAX_QUERY_CHARS = 1000  # longer text is cut: a question is never this long, and cost stays flat
 
 
@@ -58,11 +63,19 @@ class Index:
             self.featurizer.learn(doc.text)
         doc_features = [self.featurizer.features(d.text) for d in self.docs]
         self._idf = _idf(doc_features)
+        # A word no document has is the most specific word there is: it weighs in the
+        # question's norm, so "when does the cafeteria open" is not a strong match on "open".
+        self._unknown_idf = math.log((len(doc_features) + 1) / 0.5)
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, feats in enumerate(doc_features):
-            for term, weight in self._vector(feats).items():
+        self._doc_vectors = [self._vector(feats) for feats in doc_features]
+        for i, vec in enumerate(self._doc_vectors):
+            for term, weight in vec.items():
                 self._postings[term].append((i, weight))
+        self._sentence_docs = {
+            (d.label, d.text): i for i, d in enumerate(self.docs) if d.kind == "sentence"
+        }
         self._doc_features = doc_features
+        self._phrases = _distinctive_trigrams(policy)
 
     def _collect_docs(self) -> list[Doc]:
         docs = [
@@ -78,7 +91,9 @@ class Index:
     def _vector(self, feats: list[str]) -> dict[str, float]:
         counts = Counter(feats)
         vec = {
-            t: (1 + math.log(n)) * self._idf.get(t, 0.0) * (CONCEPT_WEIGHT if t[0] == "~" else 1.0)
+            t: (1 + math.log(n))
+            * self._idf.get(t, self._unknown_idf)
+            * (CONCEPT_WEIGHT if t[0] == "~" else 1.0)
             for t, n in counts.items()
         }
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
@@ -91,15 +106,27 @@ class Index:
         for term, qw in qvec.items():
             for i, dw in self._postings.get(term, ()):
                 sims[i] += qw * dw
-        best: dict[str, tuple[float, int]] = {}
+        per_label: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for i, sim in sims.items():
             doc = self.docs[i]
-            score = sim * (SENTENCE_WEIGHT if doc.kind == "sentence" else 1.0)
-            if score > best.get(doc.label, (0.0, -1))[0]:
-                best[doc.label] = (score, i)
-        return self._result(query, qvec, best)
+            per_label[doc.label].append((sim * (SENTENCE_WEIGHT if doc.kind == "sentence" else 1.0), i))
+        best = {label: _aggregate(hits) for label, hits in per_label.items()}
+        self._add_phrase_bonus(query, best)
+        return self._result(query, qvec, best, per_label)
 
-    def _result(self, query, qvec, best) -> SearchResult:
+    def _add_phrase_bonus(self, query: str, best: dict[str, tuple[float, int]]) -> None:
+        """A question that quotes the policy ("what does 'without care and planning' mean")
+        names its clause better than any keyword: distinctive three-word runs count extra."""
+        seq = words(query[:MAX_QUERY_CHARS])
+        hits: Counter[str] = Counter()
+        for gram in zip(seq, seq[1:], seq[2:]):
+            for clause_id in self._phrases.get(gram, ()):
+                hits[clause_id] += 1
+        for clause_id, n in hits.items():
+            score, doc = best.get(clause_id, (0.0, _first_doc(self.docs, clause_id)))
+            best[clause_id] = (score + PHRASE_BONUS * min(n, 3) / 3, doc)
+
+    def _result(self, query, qvec, best, per_label) -> SearchResult:
         none_score = best.pop(OUT_OF_SCOPE, (0.0, -1))[0]
         ranked = sorted(best, key=lambda cid: -best[cid][0])
         scores = {cid: round(best[cid][0], 4) for cid in ranked}
@@ -111,12 +138,23 @@ class Index:
         clauses = tuple(ranked[:3]) if answered else tuple(ranked[:3])
         if not answered:
             return SearchResult(query, False, confidence, clauses, scores=scores)
-        doc = self.docs[top_doc]
-        answer = self.curated.answer(doc.answer_id) if doc.kind == "answer" else None
+        answer = self._curated_answer(per_label.get(ranked[0], []))
         quote = (answer.quote,) if answer else self._quote(ranked[0], qvec, top_doc)
         return SearchResult(
             query, True, confidence, clauses, quote, answer, self._why(qvec, top_doc), scores
         )
+
+    def _curated_answer(self, hits: list[tuple[float, int]]) -> ShortAnswer | None:
+        """The clause's curated answer whose questions come close to the best match, if any."""
+        if not hits:
+            return None
+        top = hits[0][0]
+        for score, i in hits:  # sorted, best first
+            if score < ANSWER_MATCH_RATIO * top:
+                return None
+            if self.docs[i].kind == "answer":
+                return self.curated.answer(self.docs[i].answer_id)
+        return None
 
     def _quote(self, clause_id: str, qvec: dict[str, float], top_doc: int) -> tuple[str, ...]:
         """The sentence(s) of the clause closest to the question and the variant it matched."""
@@ -124,13 +162,14 @@ class Index:
         sentences = clause.sentences
         if len(sentences) <= 1:
             return sentences
-        probe = dict(qvec)
+        # Coverage, not cosine: a long sentence that contains more of the question wins.
+        probe = {t: self._idf.get(t, 0.0) for t in qvec}
         for term in self._doc_features[top_doc]:
             probe[term] = probe.get(term, 0.0) + 0.5 * self._idf.get(term, 0.0)
         scored = []
         for n, sentence in enumerate(sentences):
-            svec = self._vector(self.featurizer.features(sentence))
-            scored.append((sum(w * svec.get(t, 0.0) for t, w in probe.items()), n))
+            present = self._doc_vectors[self._sentence_docs[(clause_id, sentence)]]
+            scored.append((sum(w for t, w in probe.items() if t in present), n))
         scored.sort(reverse=True)
         best_score = scored[0][0]
         keep = [n for s, n in scored[:MAX_QUOTE_SENTENCES] if s >= 0.75 * best_score and s > 0]
@@ -143,18 +182,39 @@ class Index:
         return tuple(dict.fromkeys(labels.get(t, t) for t in shared))
 
 
-def _confidence(top: float, none: float) -> float:
-    """Map the best clause score and the out-of-scope score to 0..1.
+def _aggregate(hits: list[tuple[float, int]]) -> tuple[float, int]:
+    """A label's score: its best documents, weighted (one lucky variant is not enough)."""
+    hits.sort(reverse=True)
+    score = sum(w * s for w, (s, _) in zip(TOP_K_WEIGHTS, hits))
+    return score, hits[0][1]
 
-    The top score's strength (a cosine in 0..1) is discounted by how close the best
-    out-of-scope question came: a question that resembles "when is picture day" as much as any
-    policy text is not one the policy answers.
+
+def _confidence(top: float, none: float) -> float:
+    """Map the best clause score and the best out-of-scope score to 0..1.
+
+    Mostly the clause's share of the two: a question that resembles "when is picture day" as
+    much as any policy text is not one the policy answers. A weak match (a cosine-based score
+    under WEAK_MATCH) is discounted on top, whatever "none" scored.
     """
     if top <= 0:
         return 0.0
-    lead = top / (top + none) if none > 0 else 1.0
-    strength = min(1.0, top / 0.6)
-    return round(math.sqrt(strength * lead), 3)
+    return round(top / (top + none) * min(1.0, top / WEAK_MATCH), 3)
+
+
+def _distinctive_trigrams(policy: Policy) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Three-word runs of the policy with at least two content words, found in at most two
+    clauses ("the staff member" is everywhere; "care and planning" is in one)."""
+    where: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for clause in policy.clauses:
+        seq = words(clause.text)
+        for gram in zip(seq, seq[1:], seq[2:]):
+            if len(content(list(gram))) >= 2:
+                where[gram].add(clause.id)
+    return {g: tuple(ids) for g, ids in where.items() if len(ids) <= 2}
+
+
+def _first_doc(docs: list[Doc], label: str) -> int:
+    return next(i for i, d in enumerate(docs) if d.label == label)
 
 
 def _idf(doc_features: list[list[str]]) -> dict[str, float]:

@@ -1,0 +1,91 @@
+"""The lookup: ranking, typos, synonyms, declines, quotes. Questions written for these tests."""
+
+import pytest
+
+from knowledge.search import MAX_QUERY_CHARS
+
+IN_SCOPE = [
+    ("may I send a student a text message from my own cell phone", {"3.5"}),
+    ("is gmail ok for emailing parents about grades", {"3.5"}),
+    ("should I accept a friend request from a student on facebook", {"3.3", "3.7", "2"}),
+    ("can i post pictures of my class with their names and home town", {"3.12", "3.4"}),
+    ("can I use the school logo on my personal blog", {"3.12"}),
+    ("checking my personal instagram on the classroom computer", {"3.10"}),
+    ("I accidentally replied to a parent from my personal email, what now", {"3.6"}),
+    ("who should I tell if I see a colleague breaking this policy", {"3.9"}),
+    ("can the district monitor my work communications", {"3.9"}),
+    ("does this replace the internet acceptable use policy", {"1"}),
+    ("can i speak at a school board meeting about my union contract", {"3.8"}),
+    ("do i have to learn the privacy settings before opening an account", {"3.1"}),
+]
+
+OUT_OF_SCOPE = [
+    "how many sick days do I get this year",
+    "when are report cards due",
+    "who do I call when the copier jams",
+    "what is the dress code for staff on fridays",
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), IN_SCOPE)
+def test_in_scope_questions_rank_the_governing_clause_first(index, question, expected):
+    result = index.search(question)
+    assert result.answered, (question, result)
+    assert result.clauses[0] in expected, (question, result.clauses)
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_questions_are_declined_with_suggestions(index, question):
+    result = index.search(question)
+    assert not result.answered
+    assert result.quote == ()
+    assert result.confidence < 0.5
+
+
+def test_typos_are_tolerated(index):
+    clean = index.search("can I text a student from my personal phone")
+    typo = index.search("can I txet a studnet from my persnal phone")
+    assert typo.answered and typo.clauses[0] == clean.clauses[0]
+
+
+def test_everyday_app_names_reach_the_policy_terms(index):
+    result = index.search("is it ok to snapchat with kids on my team")
+    assert result.answered
+    assert {"3.5", "3.7", "2", "3.3"} & set(result.clauses[:2])
+
+
+def test_quotes_are_verbatim_and_from_the_top_clause(index, policy, policy_text):
+    for question, _ in IN_SCOPE:
+        result = index.search(question)
+        clause = policy.clause(result.clauses[0])
+        for sentence in result.quote:
+            assert sentence in policy_text and sentence in " ".join(clause.sentences)
+
+
+def test_long_clause_quotes_the_part_that_answers(index, policy):
+    result = index.search("can I discuss a confidential matter on my cell phone in an emergency")
+    assert result.clauses[0] == "3.5"
+    assert len(result.quote) < len(policy.clause("3.5").sentences)
+    assert any("confidential matter" in s for s in result.quote)
+
+
+def test_confidence_is_between_zero_and_one(index):
+    for q in ("", "???", "texting", "x" * 50, "can i text a student"):
+        assert 0.0 <= index.search(q).confidence <= 1.0
+
+
+def test_nothing_to_match_declines_with_zero_confidence(index):
+    result = index.search("🙂🙂🙂 ###")
+    assert not result.answered and result.confidence == 0.0 and result.clauses == ()
+
+
+def test_huge_query_is_cut_not_failed(index):
+    result = index.search("text a student " * 5000)
+    assert len(result.query) > MAX_QUERY_CHARS
+    assert result.clauses
+
+
+def test_why_names_what_matched(index):
+    result = index.search("can i text a student")
+    assert result.why
+    assert any("text" in term for term in result.why)
