@@ -5,6 +5,7 @@
     python app.py ask [--json] [QUESTION ...]
     python app.py serve           HTTP: Slack /slack/events, Teams /api/messages, GET /healthz
     python app.py socket          Slack over Socket Mode
+    python app.py teams-package   the Teams app package (zip) to upload
     python app.py reports list|show|export|verify
 """
 
@@ -44,6 +45,22 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
     ask.set_defaults(func=cmd_ask)
+    from handlers.reports_cli import add_reports_parser  # light: its imports are lazy
+
+    add_reports_parser(sub)
+    sub.add_parser(
+        "serve", help="HTTP on PORT: Slack /slack/events, Teams /api/messages, GET /healthz"
+    ).set_defaults(func=cmd_serve)
+    sub.add_parser("socket", help="Slack over Socket Mode (no public URL needed)").set_defaults(
+        func=cmd_socket
+    )
+    package = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
+    package.add_argument("--output", default="dist/edc-policy-bot-teams.zip", help="zip to write")
+    package.add_argument("--version", default="1.0.0", help="app version (raise it for updates)")
+    package.add_argument("--website", default="https://www.dcrsd.org/", help="developer https URL")
+    package.add_argument("--privacy", default="", help="privacy statement https URL")
+    package.add_argument("--terms", default="", help="terms of use https URL")
+    package.set_defaults(func=cmd_teams_package)
     return parser
 
 
@@ -54,16 +71,100 @@ def _index():
 
 
 def cmd_default(args, config) -> int:
+    """Serve every surface with credentials (Slack Socket Mode when it has an app token, HTTP
+    for Slack's signing secret or Teams); the console chat when none is configured."""
+    socket = config.socket_mode_enabled
+    http = config.teams_authenticated or (config.slack_enabled and not socket)
+    if socket or http:
+        return _run_surfaces(config, http=http, socket=socket)
     return cmd_chat(args, config)
 
 
-def cmd_chat(args, config) -> int:
-    from bot.engine import Bot
-    from handlers.console import run_console
+def cmd_serve(args, config) -> int:
+    return _run_surfaces(config, http=True, socket=False)
 
-    bot = Bot(index=_index())
+
+def cmd_socket(args, config) -> int:
+    config.require("slack_bot_token", "slack_app_token")
+    return _run_surfaces(config, http=False, socket=True)
+
+
+def _run_surfaces(config, *, http: bool, socket: bool) -> int:
+    """Build the core once; start Slack (HTTP and/or Socket Mode) and Teams over it."""
+    import threading
+
+    from bot.wiring import build_core
+
+    slack_on = socket or config.slack_enabled
+    members = None
+    if slack_on:
+        from handlers.slack.bolt_app import slack_supervisor_check
+
+        members = slack_supervisor_check(config)  # who may acknowledge on Slack
+    core = build_core(config, index=_index(), can_acknowledge=members)
+    slack = None
+    try:
+        if slack_on:
+            from handlers.slack.bolt_app import build_slack
+
+            slack = build_slack(config, core.bot, socket_mode=socket, core=core)
+            core.add_route(slack.notifier, config.slack_supervisor_channel)
+            threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
+        elif http:
+            log.info("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): /slack/events is off")
+        if socket:
+            from handlers.slack.socket_mode import socket_handler
+
+            socket_handler(slack).connect()
+            log.info("Slack: connected over Socket Mode")
+        if not http:
+            core.start()
+            threading.Event().wait()
+            return 0
+        from handlers.http_server import build_web_app, serve
+        from handlers.teams.server import build_teams
+
+        teams = build_teams(core=core.bot, config=config)
+        core.add_route(teams.notifier, config.teams_supervisor_channel)
+        core.start()
+        web_app = build_web_app(config, slack=slack if not socket else None, extra_routes=teams.routes)
+        serve(web_app, port=config.port)
+        return 0
+    finally:
+        core.close()
+
+
+def cmd_teams_package(args, config) -> int:
+    from pathlib import Path
+
+    from handlers.teams.manifest import write_package
+
+    path = write_package(config, Path(args.output), version=args.version, website=args.website,
+                         privacy=args.privacy, terms=args.terms)  # fmt: skip
+    print(f"Wrote {path} — upload it in Teams: Apps → Manage your apps → Upload an app.")
+    return 0
+
+
+def cmd_chat(args, config) -> int:
+    """The console chat over the full core: reports are stored, delivered to the local
+    supervisor log (beside the database) and acknowledged with /edc ack."""
+    from bot.records import RecordsError
+    from bot.wiring import build_core
+    from handlers.console import run_console
+    from handlers.console_notifier import CHANNEL, LOG_NAME, ConsoleNotifier
+
+    try:
+        core = build_core(config)
+    except RecordsError as exc:
+        print(f"Records error: {exc}", file=sys.stderr)
+        return 2
+    core.add_route(ConsoleNotifier(log_path=config.database_path.parent / LOG_NAME), CHANNEL)
+    core.start()
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    return run_console(bot, stdin=stdin)
+    try:
+        return run_console(core.bot, stdin=stdin, on_start=core.reports.welcome_back)
+    finally:
+        core.close()
 
 
 def cmd_ask(args, config) -> int:

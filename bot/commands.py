@@ -14,11 +14,11 @@ _WORD_COMMANDS = {
     "policy": "policy", "toc": "policy", "contents": "policy", "clauses": "policy",
     "why": "why", "why?": "why",
     "report": "report", "concern": "concern",
-    "ack": "ack", "acknowledge": "ack", "addendum": "addendum",
+    "ack": "ack", "acknowledge": "ack", "addendum": "addendum", "view": "view",
     "status": "status", "cancel": "cancel", "back": "back", "skip": "skip", "edit": "edit",
     "submit": "submit", "resume": "resume", "continue": "resume", "drafts": "drafts",
 }  # fmt: skip
-_TAKES_ARGUMENT = {"ack", "addendum", "edit"}
+_TAKES_ARGUMENT = {"ack", "addendum", "edit", "view"}
 _QUESTION_START = re.compile(
     r"^(do|does|did|can|could|should|would|is|are|am|was|what|how|when|who|whom|why|where|which|"
     r"may|must|if|will)\b", re.IGNORECASE

@@ -43,6 +43,7 @@ class Config:
     draft_reminder_minutes: float = 30.0
     ack_reminder_hours: float = 4.0
     delivery_mode: str = "full"  # "full" | "summary"
+    delivery_retry_seconds: float = 5.0  # first retry after a failed delivery; doubles each time
 
     @property
     def slack_enabled(self) -> bool:
@@ -85,6 +86,7 @@ _ENV_NAMES = {
     "draft_reminder_minutes": "EDC_DRAFT_REMINDER_MINUTES",
     "ack_reminder_hours": "EDC_ACK_REMINDER_HOURS",
     "delivery_mode": "EDC_DELIVERY_MODE",
+    "delivery_retry_seconds": "EDC_DELIVERY_RETRY_SECONDS",
 }
 
 
@@ -115,7 +117,8 @@ def _cast(name: str, raw: str):
             if not 0 <= port <= 65535:
                 raise ValueError
             return port
-        if name in ("report_delay_hours", "draft_reminder_minutes", "ack_reminder_hours"):
+        if name in ("report_delay_hours", "draft_reminder_minutes", "ack_reminder_hours",
+                    "delivery_retry_seconds"):
             number = float(raw)
             if number <= 0:
                 raise ValueError

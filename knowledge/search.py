@@ -19,13 +19,14 @@ from knowledge.features import Featurizer
 from knowledge.normalize import content, words
 from knowledge.policy import Policy, load_policy
 
-ANSWER_THRESHOLD = 0.5  # confidence below which the bot declines (chosen on the dev set)
+ANSWER_THRESHOLD = 0.42  # confidence below which the bot declines (chosen on the dev set)
 SENTENCE_WEIGHT = 1.0  # policy sentences count a little less than curated staff questions
-CONCEPT_WEIGHT = 1.0  # a canonical-term match says more than a shared word
+CONCEPT_WEIGHT = 1.2  # a canonical-term match says more than a shared word
 RELATED_RATIO = 0.6  # a runner-up within this share of the best is offered as related
 MAX_QUOTE_SENTENCES = 2
 WEAK_MATCH = 0.25  # a best-clause score below this lowers the confidence proportionally
-ANSWER_MATCH_RATIO = 0.8  # a curated answer is used when its question is this close to the best
+ANSWER_MATCH_RATIO = 0.5  # a curated answer is used when its question is this close to the best
+ANSWER_MIN_SCORE = 0.35  # ...and at least this similar to the question
 PHRASE_BONUS = 0.15  # added to a clause's score when the question quotes it (3+ matching runs)
 TOP_K_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # how a label's best four documents add up
 MAX_QUERY_CHARS = 1000  # longer text is cut: a question is never this long, and cost stays flat
@@ -110,7 +111,10 @@ class Index:
         for i, sim in sims.items():
             doc = self.docs[i]
             per_label[doc.label].append((sim * (SENTENCE_WEIGHT if doc.kind == "sentence" else 1.0), i))
-        best = {label: _aggregate(hits) for label, hits in per_label.items()}
+        best = {label: _aggregate(hits) for label, hits in per_label.items() if label != OUT_OF_SCOPE}
+        if per_label.get(OUT_OF_SCOPE):
+            # Out-of-scope questions are all about different things: the closest one counts.
+            best[OUT_OF_SCOPE] = max(per_label[OUT_OF_SCOPE])
         self._add_phrase_bonus(query, best)
         return self._result(query, qvec, best, per_label)
 
@@ -146,15 +150,13 @@ class Index:
 
     def _curated_answer(self, hits: list[tuple[float, int]]) -> ShortAnswer | None:
         """The clause's curated answer whose questions come close to the best match, if any."""
-        if not hits:
+        answer_hits = [(score, i) for score, i in hits if self.docs[i].kind == "answer"]
+        if not answer_hits:
             return None
-        top = hits[0][0]
-        for score, i in hits:  # sorted, best first
-            if score < ANSWER_MATCH_RATIO * top:
-                return None
-            if self.docs[i].kind == "answer":
-                return self.curated.answer(self.docs[i].answer_id)
-        return None
+        score, i = max(answer_hits)
+        if score < max(ANSWER_MIN_SCORE, ANSWER_MATCH_RATIO * hits[0][0]):
+            return None
+        return self.curated.answer(self.docs[i].answer_id)
 
     def _quote(self, clause_id: str, qvec: dict[str, float], top_doc: int) -> tuple[str, ...]:
         """The sentence(s) of the clause closest to the question and the variant it matched."""

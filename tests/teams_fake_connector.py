@@ -41,7 +41,9 @@ class Call:
 class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self.failures: list[tuple[int, dict, float]] = []  # (status, headers, delay) for next calls
+        self.rejected: list[Call] = []  # calls answered with an injected failure
+        # (status, headers, delay, conversation) for the next calls (to that conversation, if set)
+        self.failures: list[tuple[int, dict, float, str]] = []
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -84,9 +86,11 @@ class FakeConnector:
 
     # ---- controls and queries ----
     def fail_next(self, status: int, *, headers: dict | None = None, times: int = 1,
-                  delay: float = 0.0) -> None:
+                  delay: float = 0.0, conversation: str = "") -> None:
+        """Answer the next `times` calls (to `conversation` only, if given) with `status` after
+        `delay` seconds; status 0 = just the delay, then the normal answer."""
         with self._lock:
-            self.failures += [(status, headers or {}, delay)] * times
+            self.failures += [(status, headers or {}, delay, conversation)] * times
 
     def sent(self, conversation_id: str | None = None) -> list[Call]:
         """Messages posted (new or replies), optionally to one conversation."""
@@ -108,14 +112,33 @@ class FakeConnector:
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.rejected.clear()
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> list[Call]:
+        """Poll until predicate(calls) is truthy (proactive posts happen on other threads)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                calls = list(self.calls)
+            if predicate(calls) or time.monotonic() > deadline:
+                return calls
+            time.sleep(0.05)
 
     # ---- the service ----
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else {}
+        parts = request.path.strip("/").split("/")  # v3 conversations {cid} activities {aid}
+        cid = parts[2] if len(parts) > 2 else ""
+        aid = parts[4] if len(parts) > 4 else ""
         with self._lock:
-            failure = self.failures.pop(0) if self.failures else None
+            failure = next((f for f in self.failures if not f[3] or f[3] == cid), None)
+            if failure:
+                self.failures.remove(failure)
+                self.rejected.append(Call(request.method, request.path, cid, aid, body))
         if failure:
-            status, headers, delay = failure
+            status, headers, delay, _ = failure
             if delay:
                 await asyncio.sleep(delay)
             if status:
@@ -123,9 +146,6 @@ class FakeConnector:
                     {"error": {"code": "ServiceError", "message": "injected"}},
                     status=status, headers=headers,
                 )
-        parts = request.path.strip("/").split("/")  # v3 conversations {cid} activities {aid}
-        cid = parts[2] if len(parts) > 2 else ""
-        aid = parts[4] if len(parts) > 4 else ""
         call = Call(request.method, request.path, cid, aid, body, dict(request.headers))
         with self._lock:
             self.calls.append(call)

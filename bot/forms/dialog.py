@@ -1,0 +1,306 @@
+"""The form engine: one pure function per thing a user can do at a step.
+
+Each method takes a DialogState and returns a `Turn`: the new state, the parts to show, and an
+outcome ("submit" when the user confirmed the review, "cancelled" when they confirmed cancel).
+Nothing here stores or sends anything; bot/reports_extension.py saves the state after every
+turn and acts on outcomes. The next question is always the first visible field not yet answered,
+so back, edit and conditional fields (the delay reason) need no bookkeeping of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.forms import strings
+from bot.forms.spec import FieldSpec, FormSpec
+from bot.forms.state import CONFIRM_CANCEL, REVIEW, DialogState
+from bot.forms.validators import Context, check, display
+from bot.messages import Button, Buttons, Fields, Footer, Part, Prompt, Text
+from bot.timeparse import describe, elapsed
+
+YES_NO_CHOICES = (("yes", strings.YES), ("no", strings.NO))
+
+
+@dataclass(frozen=True)
+class Settings:
+    tz: ZoneInfo
+    late_after: timedelta  # a report later than this after the event needs a reason
+
+
+@dataclass
+class Turn:
+    state: DialogState
+    parts: list[Part] = field(default_factory=list)
+    outcome: str = ""  # "" | "submit" | "cancelled"
+
+
+class Dialog:
+    """Runs one form for one user; `remembered` holds their previous answers to `remember` fields."""
+
+    def __init__(self, *, form: FormSpec, settings: Settings, remembered: dict[str, str] | None = None):
+        self.form = form
+        self.settings = settings
+        self.remembered = remembered or {}
+
+    # ---- entering -------------------------------------------------------------------------
+
+    def start(self, now: datetime, context: dict[str, str] | None = None) -> Turn:
+        state = DialogState(form=self.form.name, step="", started_at=_iso(now), context=dict(context or {}))
+        state.step = self._next_step(state, now)
+        intro = Text(strings.STARTED.format(title=self.title(state), intro=self.form.intro))
+        return Turn(state, [intro, *self.prompt(state, now)])
+
+    def resume(self, state: DialogState, now: datetime) -> Turn:
+        done, total = self.progress(state, now)
+        note = Text(strings.RESUMED.format(title=self.title(state), done=done, total=total), "note")
+        return Turn(state, [note, *self.prompt(state, now)])
+
+    # ---- what the user can do -------------------------------------------------------------
+
+    def answer(self, state: DialogState, text: str, now: datetime) -> Turn:
+        if state.step == CONFIRM_CANCEL:
+            return self.confirm_cancel(state, text.strip().lower() in ("yes", "y"), now)
+        if state.step == REVIEW:
+            return Turn(state, [Text(strings.AT_REVIEW, "note"), *self._review_buttons()])
+        spec = self.form.field(state.step)
+        checked = check(spec, text, self._context(spec, now))
+        if not checked.ok:
+            return Turn(state, [Text(checked.error, "warning"), *self.prompt(state, now, brief=True)])
+        state = _counted(state)
+        state.answers[spec.name] = checked.value
+        notes = [Text(checked.note, "success")] if checked.note else []
+        if spec.warn_if and checked.value == spec.warn_if:
+            notes.append(Text(spec.warning, "warning"))
+        state.step = self._next_step(state, now)
+        return Turn(state, [*notes, *self.prompt(state, now)])
+
+    def back(self, state: DialogState, now: datetime) -> Turn:
+        visible = self.visible(state, now)
+        names = [f.name for f in visible]
+        here = names.index(state.step) if state.step in names else len(names)
+        if here == 0:
+            return Turn(state, [Text(strings.NOTHING_TO_GO_BACK_TO, "note"), *self.prompt(state, now)])
+        state = _counted(state)
+        state.step = names[here - 1]
+        return Turn(state, self.prompt(state, now))
+
+    def skip(self, state: DialogState, now: datetime) -> Turn:
+        spec = self.form.field(state.step)
+        if spec is None or not spec.optional:
+            hint = strings.AT_REVIEW if spec is None else ""
+            message = strings.CANNOT_SKIP.format(prompt_hint=hint).strip()
+            return Turn(state, [Text(message, "warning"), *self.prompt(state, now, brief=True)])
+        state = _counted(state)
+        state.answers[spec.name] = ""
+        state.step = self._next_step(state, now)
+        return Turn(state, [Text(strings.SKIPPED, "note"), *self.prompt(state, now)])
+
+    def edit(self, state: DialogState, arg: str, now: datetime) -> Turn:
+        visible = self.visible(state, now)
+        labels = ", ".join(_short(f) for f in visible)
+        if not arg.strip():
+            return Turn(state, [Text(strings.EDIT_HOW.format(fields=labels), "note"), *self.prompt(state, now, brief=True)])
+        spec = find_field(visible, arg)
+        if spec is None:
+            message = strings.UNKNOWN_FIELD.format(arg=arg.strip()[:60], fields=labels)
+            return Turn(state, [Text(message, "warning"), *self.prompt(state, now, brief=True)])
+        state = _counted(state)
+        state.step = spec.name  # the old answer stays until a new one replaces it
+        return Turn(state, self.prompt(state, now))
+
+    def status(self, state: DialogState, now: datetime) -> Turn:
+        visible = self.visible(state, now)
+        done, total = self.progress(state, now)
+        heading = strings.STATUS_HEADING.format(title=self.title(state), done=done, total=total)
+        items = tuple((f.label, display(f, state.answers.get(f.name), self.settings.tz)) for f in visible)
+        left = [f.label for f in visible if f.name not in state.answers]
+        tail = strings.STATUS_LEFT.format(fields=", ".join(left)) if left else strings.STATUS_ALL_DONE
+        return Turn(state, [Fields(items, heading), Text(tail, "note"), *self.prompt(state, now, brief=True)])
+
+    def help(self, state: DialogState, now: datetime) -> Turn:
+        example = _short(self.visible(state, now)[-1])
+        text = strings.DIALOG_HELP.format(title=self.title(state), example_field=example)
+        return Turn(state, [Text(text), *self.prompt(state, now, brief=True)])
+
+    def cancel(self, state: DialogState, now: datetime) -> Turn:
+        if state.step != CONFIRM_CANCEL:
+            state = _counted(state)
+            state.resume_step, state.step = state.step, CONFIRM_CANCEL
+        return Turn(state, self.prompt(state, now))
+
+    def confirm_cancel(self, state: DialogState, yes: bool, now: datetime) -> Turn:
+        if state.step != CONFIRM_CANCEL:
+            return Turn(state, self.prompt(state, now, brief=True))
+        if yes:
+            text = strings.CANCELLED.format(command=self.form.command)
+            return Turn(state, [Text(text, "note")], outcome="cancelled")
+        state = _counted(state)
+        state.step, state.resume_step = state.resume_step or self._next_step(state, now), ""
+        return Turn(state, [Text(strings.NOT_CANCELLED, "note"), *self.prompt(state, now)])
+
+    def submit(self, state: DialogState, now: datetime) -> Turn:
+        missing = self.missing(state, now)
+        if missing:
+            state = _counted(state)
+            state.step = missing[0].name
+            text = strings.STILL_NEEDED.format(fields=", ".join(f.label for f in missing))
+            return Turn(state, [Text(text, "warning"), *self.prompt(state, now)])
+        if state.step != REVIEW:
+            state = _counted(state)
+            state.step = REVIEW
+            return Turn(state, self.prompt(state, now))
+        return Turn(state, [], outcome="submit")
+
+    # ---- what the user sees ---------------------------------------------------------------
+
+    def prompt(self, state: DialogState, now: datetime, *, brief: bool = False) -> list[Part]:
+        """The current step: a question, the review, or the cancel confirmation."""
+        if state.step == CONFIRM_CANCEL:
+            return self._cancel_prompt(state)
+        if state.step == REVIEW:
+            if brief:
+                return [Text(strings.AT_REVIEW, "note"), *self._review_buttons()]
+            return self.review(state, now)
+        spec = self.form.field(state.step)
+        parts: list[Part] = []
+        if spec.privacy and not brief:
+            parts.append(Text(self.form.privacy_reminder, "note"))
+        help_text = spec.why
+        if spec.name in state.answers:
+            current = display(spec, state.answers[spec.name], self.settings.tz)
+            help_text = f"{help_text} {strings.CURRENT_ANSWER.format(value=current)}".strip()
+        if spec.remember and self.remembered.get(spec.name):
+            help_text = f"{help_text} {strings.REMEMBERED.format(value=self.remembered[spec.name])}".strip()
+        choices = YES_NO_CHOICES if spec.kind == "yes_no" else spec.choices
+        parts.append(Prompt(
+            field=spec.name, question=self._format(spec.prompt, state), kind=spec.kind,
+            choices=choices, help=help_text, example=spec.example, optional=spec.optional,
+        ))  # fmt: skip
+        parts += self._prompt_buttons(spec, choices)
+        parts.append(Footer(self._footer(state, now)))
+        return parts
+
+    def review(self, state: DialogState, now: datetime) -> list[Part]:
+        items = tuple(
+            (f.label, display(f, state.answers.get(f.name), self.settings.tz))
+            for f in self.visible(state, now)
+        )
+        parts: list[Part] = [Fields(items, strings.REVIEW_HEADING.format(title=self.title(state)))]
+        delay = self.delay(state, now)
+        if delay is not None:
+            parts.append(Text(strings.REVIEW_DELAY.format(delay=elapsed(delay)), "note"))
+        parts += [Text(self.form.submit_statement, "note"), Text(strings.AT_REVIEW, "note")]
+        return parts + self._review_buttons(state, now)
+
+    def progress(self, state: DialogState, now: datetime) -> tuple[int, int]:
+        visible = self.visible(state, now)
+        return sum(f.name in state.answers for f in visible), len(visible)
+
+    # ---- the rules ------------------------------------------------------------------------
+
+    def visible(self, state: DialogState, now: datetime) -> list[FieldSpec]:
+        return [f for f in self.form.fields if not f.show_if or self._holds(f.show_if, state, now)]
+
+    def missing(self, state: DialogState, now: datetime) -> list[FieldSpec]:
+        return [f for f in self.visible(state, now) if f.name not in state.answers]
+
+    def final_answers(self, state: DialogState, now: datetime) -> dict[str, str]:
+        """What is filed: the answers to the fields that apply (a delay reason only if late)."""
+        return {f.name: state.answers.get(f.name, "") for f in self.visible(state, now)}
+
+    def event_time(self, state: DialogState) -> datetime | None:
+        raw = state.answers.get(self.form.clock_field) if self.form.clock_field else None
+        return datetime.fromisoformat(raw) if raw else None
+
+    def delay(self, state: DialogState, now: datetime) -> timedelta | None:
+        event = self.event_time(state)
+        return None if event is None else now - event
+
+    def _holds(self, condition: str, state: DialogState, now: datetime) -> bool:
+        if condition == "late":
+            delay = self.delay(state, now)
+            return delay is not None and delay > self.settings.late_after
+        return False
+
+    def _next_step(self, state: DialogState, now: datetime) -> str:
+        missing = self.missing(state, now)
+        return missing[0].name if missing else REVIEW
+
+    def _context(self, spec: FieldSpec, now: datetime) -> Context:
+        return Context(now=now, tz=self.settings.tz, remembered=self.remembered.get(spec.name, ""))
+
+    def _footer(self, state: DialogState, now: datetime) -> str:
+        visible = self.visible(state, now)
+        names = [f.name for f in visible]
+        counter = strings.STEP_COUNTER.format(n=names.index(state.step) + 1, total=len(names))
+        event = self.event_time(state)
+        if event is None:
+            return counter
+        label = strings.CLOCK_LABELS.get(self.form.clock_field, strings.CLOCK_LABEL_DEFAULT)
+        clock = strings.CLOCK.format(
+            clock_label=label, when=describe(event, self.settings.tz), ago=elapsed(now - event)
+        )
+        return f"{counter} · {clock}"
+
+    def title(self, state: DialogState) -> str:
+        amends = state.context.get("amends")
+        return strings.ADDENDUM_TITLE.format(number=amends) if amends else self.form.title
+
+    def _format(self, text: str, state: DialogState) -> str:
+        hours = self.settings.late_after.total_seconds() / 3600
+        values = {"late_after": f"{hours:g} hours", "amends": state.context.get("amends", "")}
+        return text.format_map(values)
+
+    def _prompt_buttons(self, spec: FieldSpec, choices) -> list[Part]:
+        buttons = [Button(label, "dialog.answer", f"{spec.name}={value}") for value, label in choices]
+        if spec.remember and self.remembered.get(spec.name):
+            value = self.remembered[spec.name]
+            buttons.append(Button(value, "dialog.answer", f"{spec.name}={value}"))
+        if spec.optional:
+            buttons.append(Button(strings.BUTTON_SKIP, "dialog.skip", spec.name))
+        return [Buttons(tuple(buttons))] if buttons else []
+
+    def _review_buttons(self, state: DialogState | None = None, now: datetime | None = None) -> list[Part]:
+        buttons = [Button(strings.BUTTON_SUBMIT, "dialog.submit", style="primary")]
+        if state is not None:
+            buttons += [
+                Button(strings.BUTTON_EDIT.format(label=f.label), "dialog.edit", f.name)
+                for f in self.visible(state, now)
+            ]
+        buttons.append(Button(strings.BUTTON_CANCEL, "dialog.cancel", style="danger"))
+        return [Buttons(tuple(buttons))]
+
+    def _cancel_prompt(self, state: DialogState) -> list[Part]:
+        return [
+            Text(strings.CANCEL_CONFIRM.format(title=self.title(state))),
+            Buttons((
+                Button(strings.BUTTON_CANCEL_YES, "dialog.cancel_confirm", "yes", style="danger"),
+                Button(strings.BUTTON_CANCEL_NO, "dialog.cancel_confirm", "no"),
+            )),
+        ]  # fmt: skip
+
+
+def find_field(fields: list[FieldSpec], arg: str) -> FieldSpec | None:
+    """The field `edit <arg>` means: its number, name, label, or a unique word of the label."""
+    wanted = " ".join(arg.lower().replace("_", " ").split())
+    if wanted.isdigit() and 1 <= int(wanted) <= len(fields):
+        return fields[int(wanted) - 1]
+    for spec in fields:
+        if wanted in (spec.name.replace("_", " "), spec.label.lower()):
+            return spec
+    hits = [f for f in fields if wanted and (wanted in f.label.lower() or wanted in f.name.replace("_", " "))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _short(spec: FieldSpec) -> str:
+    return spec.name.replace("_", " ")
+
+
+def _counted(state: DialogState) -> DialogState:
+    return replace(state, answers=dict(state.answers), turns=state.turns + 1)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

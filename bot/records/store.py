@@ -1,0 +1,58 @@
+"""`Records`: the district records as one object — drafts, reports, outbox, Q&A log, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.records import audit
+from bot.records.clock import stamp
+from bot.records.crypto import load_cipher
+from bot.records.database import Storage, open_storage
+from bot.records.drafts import Drafts
+from bot.records.errors import RecordsError
+from bot.records.outbox import Outbox
+from bot.records.qa_log import SQLiteQALog
+from bot.records.reports import Reports
+
+__all__ = ["Records", "RecordsError"]
+
+
+@dataclass(frozen=True)
+class Records:
+    storage: Storage
+    drafts: Drafts
+    reports: Reports
+    outbox: Outbox
+    qa_log: SQLiteQALog
+
+    @classmethod
+    def open(cls, *, path: Path, key: str = "", timezone: str = "America/New_York") -> Records:
+        """Open the database at `path` with the configured key (or the key file beside it)."""
+        storage = open_storage(path, load_cipher(key=key, database_path=path))
+        tz = ZoneInfo(timezone)
+        return cls(
+            storage=storage,
+            drafts=Drafts(storage=storage),
+            reports=Reports(storage=storage, year_of=lambda moment: moment.astimezone(tz).year),
+            outbox=Outbox(storage=storage),
+            qa_log=SQLiteQALog(storage=storage),
+        )
+
+    def verify(self) -> list[str]:
+        with self.storage.transaction() as db:
+            return audit.verify(db)
+
+    def audit_entries(self, subject: str | None = None) -> list[audit.Entry]:
+        with self.storage.transaction() as db:
+            return audit.entries(db, subject)
+
+    def record_event(self, *, event: str, subject: str, actor: str, now: datetime,
+                     detail: dict | None = None) -> None:  # fmt: skip
+        with self.storage.transaction() as db:
+            audit.append(db, at=stamp(now), event=event, subject=subject, actor=actor, detail=detail)
+
+    def close(self) -> None:
+        self.storage.close()

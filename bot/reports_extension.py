@@ -1,0 +1,403 @@
+"""The report dialogs as a Bot extension: routes commands and button presses to the form engine,
+saves the draft after every turn, and turns outcomes into records, deliveries and receipts.
+
+Rules (the same on every surface):
+- A dialog runs only in a private conversation; started elsewhere, a short note goes where it
+  was asked and the dialog itself goes to the user's DM (`Reply.to == "dm"`).
+- While a draft is open, every message in the private conversation is an answer, except the
+  dialog commands (back, skip, edit, status, cancel, help, submit, resume, drafts, ack, view)
+  and a policy question: text starting with "?" or "/edc" is always a question, and at a
+  choice, yes/no or date step anything that isn't a valid answer but reads like a question is
+  answered too. After the answer, the current question is asked again.
+- Button values: dialog.answer "field=value", dialog.skip/dialog.edit "field", report.ack and
+  report.view "<number>"; a press meant for an earlier question is ignored with a note, so
+  double-clicks and stale buttons never answer the wrong question.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.commands import Command, parse
+from bot.engine import Bot, user_key
+from bot.forms import strings
+from bot.forms.dialog import Dialog, Settings, Turn
+from bot.forms.spec import FormSpec, load_form
+from bot.forms.state import REVIEW, DialogState
+from bot.forms.validators import Context, check, display
+from bot.messages import Button, Buttons, Incoming, Reply, Text
+from bot.records import Records
+from bot.records.models import Draft, Report, Submission
+from bot.supervisor_cards import ACTION_ACK, ACTION_VIEW, Cards, reminder
+from bot.timeparse import describe
+
+FORMS_BY_COMMAND = {"report": "emergency_call", "concern": "policy_concern"}
+START_ACTIONS = {"report.start": "emergency_call", "concern.start": "policy_concern"}
+ADDENDUM_FORM = "addendum"
+NUMBER = re.compile(r"^[A-Z]+(?:-[A-Z])?-\d{4}-\d{4,}(?:-A\d+)?$")
+QUESTION_PREFIX = re.compile(r"^\s*(?:\?|/?edc\b)", re.IGNORECASE)
+START_OVER = frozenset({"start over", "new", "new report", "start again", "restart"})
+PICK_STEPS = frozenset({"choice", "yes_no", "datetime"})
+DIALOG_COMMANDS = frozenset({"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"})
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """What `submit_form` returns: per-field errors to show inline, or the receipt."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    report_number: str = ""
+    replies: tuple[Reply, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ReportsExtension:
+    def __init__(self, *, bot: Bot, records: Records, cards: Cards, tz: ZoneInfo,
+                 late_after: timedelta, destinations: Callable[[str], list[tuple[str, str]]],
+                 wake: Callable[[], None] = lambda: None,
+                 can_acknowledge: Callable[[Incoming], bool] = lambda incoming: True,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        self.bot = bot
+        self.records = records
+        self.cards = cards
+        self.settings = Settings(tz=tz, late_after=late_after)
+        self.destinations = destinations  # platform → [(platform, supervisor channel)]
+        self.wake = wake  # tell the delivery worker something was queued
+        self.can_acknowledge = can_acknowledge  # adapters decide who is a supervisor
+        self.clock = clock
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    # ---- the Extension protocol -----------------------------------------------------------
+
+    def handle(self, incoming: Incoming, command: Command) -> list[Reply] | None:
+        key = user_key(incoming)
+        with self._lock(key):
+            if incoming.action is not None:
+                return self._action(incoming)
+            return self._text(incoming, command)
+
+    # ---- API for adapters -----------------------------------------------------------------
+
+    def submit_form(self, incoming: Incoming, form_name: str, values: dict[str, str]) -> FormResult:
+        """A whole form at once (Slack modal, Teams card): validate every field, then file it.
+        Returns per-field errors (field name → message) or the report number and receipt."""
+        form = load_form(form_name)
+        now = self.clock()
+        dialog = self._dialog(form, user_key(incoming))
+        state = DialogState(form=form.name, step="", started_at=_iso(now))
+        errors: dict[str, str] = {}
+        for spec in form.fields:  # in order: the clock field decides whether a delay reason applies
+            if spec.show_if and spec not in dialog.visible(state, now):
+                continue
+            raw = (values.get(spec.name) or "").strip()
+            if not raw and spec.optional:
+                state.answers[spec.name] = ""
+                continue
+            checked = check(spec, raw, Context(now=now, tz=self.settings.tz,
+                                              remembered=dialog.remembered.get(spec.name, "")))  # fmt: skip
+            if checked.ok:
+                state.answers[spec.name] = checked.value
+            else:
+                errors[spec.name] = checked.error
+        if errors:
+            return FormResult(errors=errors)
+        state.step = REVIEW
+        draft = self.records.drafts.create(user_key=user_key(incoming), platform=incoming.platform,
+                                           state=state, now=now)  # fmt: skip
+        report = self._file(incoming, dialog, draft, state, now)
+        return FormResult(report_number=report.number, replies=(self._receipt(report),))
+
+    def welcome_back(self, incoming: Incoming) -> list[Reply]:
+        """On start-up (the console): where this user was, if they have an open draft."""
+        draft = self.records.drafts.open_for(user_key(incoming))
+        if draft is None:
+            return []
+        dialog = self._dialog(load_form(draft.form), draft.user_key)
+        title = dialog.title(draft.state)
+        parts = [Text(strings.WELCOME_BACK.format(title=title), "note"),
+                 *dialog.prompt(draft.state, self.clock())]  # fmt: skip
+        return [Reply(tuple(parts), kind="dialog")]
+
+    def draft_reminder(self, draft: Draft, now: datetime) -> Reply:
+        """The reminder the delivery worker sends for a draft left idle."""
+        dialog = self._dialog(load_form(draft.form), draft.user_key)
+        done, total = dialog.progress(draft.state, now)
+        return reminder(title=dialog.title(draft.state), done=done, total=total)
+
+    # ---- typed messages -------------------------------------------------------------------
+
+    def _text(self, incoming: Incoming, command: Command) -> list[Reply] | None:
+        key = user_key(incoming)
+        if command.name in ("ack", "view"):
+            return self._supervise(incoming, command.name, command.arg)
+        if command.name == "addendum":
+            return self._addendum(incoming, command.arg)
+        if command.name == "drafts":
+            return self._drafts(key)
+        draft = self.records.drafts.open_for(key)
+        if command.name in FORMS_BY_COMMAND:
+            return self._start(incoming, FORMS_BY_COMMAND[command.name], draft)
+        if draft is None:
+            return [_note(strings.NO_DRAFTS)] if command.name in DIALOG_COMMANDS else None
+        if not incoming.is_private:
+            return None  # answers are taken only in private; channel chatter is not an answer
+        if " ".join(incoming.text.lower().split()) in START_OVER:
+            return self._start_over(incoming, draft)
+        return self._dialog_turn(incoming, command, draft)
+
+    def _dialog_turn(self, incoming: Incoming, command: Command, draft: Draft) -> list[Reply]:
+        dialog = self._dialog(load_form(draft.form), draft.user_key)
+        now, state = self.clock(), draft.state
+        if QUESTION_PREFIX.match(incoming.text) and command.name not in DIALOG_COMMANDS:
+            return self._question(incoming, command, dialog, state, now)
+        if command.name in DIALOG_COMMANDS:
+            return self._apply(incoming, draft, dialog, self._command(dialog, state, command, now))
+        turn = dialog.answer(state, incoming.text, now)
+        if turn.state is state and self._reads_as_question(dialog, state, command):
+            return self._question(incoming, command, dialog, state, now)
+        return self._apply(incoming, draft, dialog, turn)
+
+    def _command(self, dialog: Dialog, state: DialogState, command: Command, now: datetime) -> Turn:
+        if command.name == "edit":
+            return dialog.edit(state, command.arg, now)
+        if command.name == "resume":
+            return dialog.resume(state, now)
+        return getattr(dialog, command.name)(state, now)
+
+    def _reads_as_question(self, dialog: Dialog, state: DialogState, command: Command) -> bool:
+        """An invalid answer at a pick-one step that looks like a policy question."""
+        spec = dialog.form.field(state.step)
+        if spec is None or spec.kind not in PICK_STEPS:
+            return False
+        return command.name in ("clause", "policy", "why") or (
+            command.name == "question" and parse(command.arg + "?").name == "question"
+            and (command.arg.rstrip().endswith("?") or len(command.arg.split()) >= 4)
+        )  # fmt: skip
+
+    def _question(self, incoming: Incoming, command: Command, dialog: Dialog,
+                  state: DialogState, now: datetime) -> list[Reply]:  # fmt: skip
+        text = incoming.text.strip()
+        if text.startswith("?"):
+            command = parse(text[1:])
+        answers = self.bot.respond(incoming, command)
+        again = Reply(tuple(dialog.prompt(state, now, brief=True)), kind="dialog")
+        return [*answers, again]
+
+    # ---- buttons and form submissions ------------------------------------------------------
+
+    def _action(self, incoming: Incoming) -> list[Reply] | None:
+        action = incoming.action
+        key = user_key(incoming)
+        if action.name in START_ACTIONS:
+            return self._start(incoming, START_ACTIONS[action.name], self.records.drafts.open_for(key))
+        if action.name in (ACTION_ACK, ACTION_VIEW):
+            return self._supervise(incoming, action.name.partition(".")[2], action.value)
+        if action.name == "form.submit":
+            result = self.submit_form(incoming, action.value, action.values)
+            return list(result.replies) or [_note(_errors_text(result.errors))]
+        if action.name == "report.new":
+            draft = self.records.drafts.open_for(key)
+            return self._start_over(incoming, draft) if draft else self._start(incoming, action.value, None)
+        if not action.name.startswith("dialog.") and action.name != "report.resume":
+            return None
+        draft = self.records.drafts.open_for(key)
+        if draft is None:
+            return [self._no_open_draft(key)]
+        dialog = self._dialog(load_form(draft.form), key)
+        turn = self._button(dialog, draft.state, action.name, action.value)
+        return self._apply(incoming, draft, dialog, turn)
+
+    def _button(self, dialog: Dialog, state: DialogState, name: str, value: str) -> Turn:
+        now = self.clock()
+        if name == "dialog.answer":
+            target, _, answer = value.partition("=")
+            return dialog.answer(state, answer, now) if target == state.step else self._stale(dialog, state, now)
+        if name == "dialog.skip":
+            return dialog.skip(state, now) if value == state.step else self._stale(dialog, state, now)
+        if name == "dialog.edit":
+            return dialog.edit(state, value, now)
+        if name == "dialog.cancel_confirm":
+            return dialog.confirm_cancel(state, value == "yes", now)
+        simple = {"dialog.back": dialog.back, "dialog.status": dialog.status, "dialog.help": dialog.help,
+                  "dialog.submit": dialog.submit, "dialog.cancel": dialog.cancel,
+                  "report.resume": dialog.resume}  # fmt: skip
+        return simple.get(name, dialog.resume)(state, now)
+
+    def _stale(self, dialog: Dialog, state: DialogState, now: datetime) -> Turn:
+        return Turn(state, [Text(strings.STALE_BUTTON, "note"), *dialog.prompt(state, now, brief=True)])
+
+    # ---- turning outcomes into records -----------------------------------------------------
+
+    def _apply(self, incoming: Incoming, draft: Draft, dialog: Dialog, turn: Turn) -> list[Reply]:
+        now = self.clock()
+        if turn.outcome == "cancelled":
+            self.records.drafts.cancel(draft.id, actor=draft.user_key, now=now)
+            return self._dialog_replies(incoming, turn.parts)
+        if turn.outcome == "submit":
+            report = self._file(incoming, dialog, draft, turn.state, now)
+            return [self._receipt(report)]
+        if turn.state is not draft.state:
+            self.records.drafts.save(draft.id, turn.state, now)  # saved before the next question shows
+        return self._dialog_replies(incoming, turn.parts)
+
+    def _file(self, incoming: Incoming, dialog: Dialog, draft: Draft, state: DialogState,
+              now: datetime) -> Report:  # fmt: skip
+        form = dialog.form
+        answers = dialog.final_answers(state, now)
+        visible = dialog.visible(state, now)
+        submission = Submission(
+            draft_id=draft.id, form=form.name, title=dialog.title(state),
+            number_prefix=form.number_prefix, amends=state.context.get("amends", ""),
+            reporter_name=incoming.user_name or incoming.user_id,
+            supervisor=answers.get(form.supervisor_field, "") if form.supervisor_field else "",
+            event_at=dialog.event_time(state), started_at=datetime.fromisoformat(state.started_at),
+            fields=tuple((f.name, f.label, display(f, answers[f.name], self.settings.tz)) for f in visible),
+            answers=answers,
+            late_reason=next((answers[f.name] for f in visible if f.show_if == "late"), ""),
+            warnings=tuple(f.label for f in visible if f.warn_if and answers[f.name] == f.warn_if),
+            policy_revision=self.bot.policy.revision, policy_sha256=self.bot.policy.sha256,
+        )  # fmt: skip
+        amended = self.records.reports.get(submission.amends) if submission.amends else None
+        platform = amended.platform if amended else incoming.platform
+        report = self.records.reports.submit(
+            submission, user_key=draft.user_key, platform=platform, now=now,
+            destinations=self.destinations(platform),
+        )  # fmt: skip
+        remembered = {f.name: answers[f.name] for f in visible if f.remember and answers[f.name]}
+        if remembered:
+            self.records.drafts.remember(draft.user_key, remembered)
+        self.wake()
+        return report
+
+    def _receipt(self, report: Report) -> Reply:
+        text = strings.RECEIPT.format(title=report.title, number=report.number)
+        return Reply((Text(text, "success"),), kind="receipt")
+
+    # ---- starting, resuming, addenda -------------------------------------------------------
+
+    def _start(self, incoming: Incoming, form_name: str, draft: Draft | None,
+               context: dict[str, str] | None = None) -> list[Reply]:  # fmt: skip
+        form = load_form(form_name)
+        if draft is not None:
+            return self._offer_resume(incoming, draft)
+        dialog = self._dialog(form, user_key(incoming))
+        now = self.clock()
+        turn = dialog.start(now, context)
+        self.records.drafts.create(user_key=user_key(incoming), platform=incoming.platform,
+                                   state=turn.state, now=now)  # fmt: skip
+        return self._dialog_replies(incoming, turn.parts, title=dialog.title(turn.state))
+
+    def _start_over(self, incoming: Incoming, draft: Draft) -> list[Reply]:
+        self.records.drafts.cancel(draft.id, actor=draft.user_key, now=self.clock())
+        return self._start(incoming, draft.form, None, draft.state.context)
+
+    def _offer_resume(self, incoming: Incoming, draft: Draft) -> list[Reply]:
+        dialog = self._dialog(load_form(draft.form), draft.user_key)
+        done, total = dialog.progress(draft.state, self.clock())
+        text = strings.OPEN_DRAFT.format(title=dialog.title(draft.state), done=done, total=total,
+                                         started=describe(draft.created_at, self.settings.tz))  # fmt: skip
+        buttons = Buttons((Button(strings.BUTTON_RESUME, "report.resume", draft.id, style="primary"),
+                           Button(strings.BUTTON_START_OVER, "report.new", draft.form)))  # fmt: skip
+        return self._dialog_replies(incoming, [Text(text), buttons], title=dialog.title(draft.state))
+
+    def _addendum(self, incoming: Incoming, arg: str) -> list[Reply]:
+        number = arg.strip().upper()
+        if not NUMBER.match(number):
+            return [_note(strings.ADDENDUM_WHICH)]
+        report = self.records.reports.get(number)
+        if report is None or report.user_key != user_key(incoming) or report.amends:
+            return [_note(strings.ADDENDUM_UNKNOWN.format(number=number))]
+        draft = self.records.drafts.open_for(user_key(incoming))
+        return self._start(incoming, ADDENDUM_FORM, draft, {"amends": number})
+
+    def _drafts(self, key: str) -> list[Reply]:
+        drafts = self.records.drafts.recent_for(key)
+        if not drafts:
+            return [_note(strings.NO_DRAFTS)]
+        lines, now = [], self.clock()
+        for draft in drafts:
+            dialog = self._dialog(load_form(draft.form), key)
+            done, total = dialog.progress(draft.state, now)
+            lines.append(strings.DRAFT_LINE.format(
+                title=dialog.title(draft.state), started=describe(draft.created_at, self.settings.tz),
+                done=done, total=total, status=draft.status,
+            ))  # fmt: skip
+        parts = [Text(strings.DRAFTS_HEADING, "heading"), Text("\n".join(lines))]
+        return [Reply(tuple(parts), kind="drafts")]
+
+    def _no_open_draft(self, key: str) -> Reply:
+        """A submit or answer button pressed after the draft was filed: say where it went."""
+        recent = self.records.reports.find(user_key=key)
+        if recent:
+            return _note(strings.ALREADY_SUBMITTED.format(number=recent[-1].number))
+        return _note(strings.NO_DRAFTS)
+
+    # ---- supervisors ----------------------------------------------------------------------
+
+    def _supervise(self, incoming: Incoming, verb: str, arg: str) -> list[Reply]:
+        number = arg.strip().upper()
+        if not NUMBER.match(number):
+            return [_note(strings.ACK_WHICH if verb == "ack" else strings.VIEW_WHICH)]
+        if not self.can_acknowledge(incoming):
+            return [_note(strings.ACK_NOT_ALLOWED if verb == "ack" else strings.VIEW_NOT_ALLOWED)]
+        if self.records.reports.get(number) is None:
+            return [_note(strings.ACK_UNKNOWN.format(number=number))]
+        if verb == "view":
+            report = self.records.reports.read(number, actor=user_key(incoming), via="chat",
+                                               now=self.clock())  # fmt: skip
+            return [self.cards.full_view(report)]
+        return [self._acknowledge(incoming, number)]
+
+    def _acknowledge(self, incoming: Incoming, number: str) -> Reply:
+        report = self.records.reports.get(number)
+        notices = [("update", p.platform, p.destination) for p in self.records.outbox.posts(number)]
+        notices.append(("notice", report.platform, report.user_id))
+        report, first = self.records.reports.acknowledge(
+            number, by_key=user_key(incoming), by_name=incoming.user_name or incoming.user_id,
+            now=self.clock(), notices=notices,
+        )  # fmt: skip
+        self.wake()
+        ack = report.acknowledgement
+        if first:
+            return _note(strings.ACK_DONE.format(number=number))
+        return _note(strings.ACK_ALREADY.format(number=number, by=ack.by_name,
+                                                at=describe(ack.at, self.settings.tz)))  # fmt: skip
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _dialog(self, form: FormSpec, key: str) -> Dialog:
+        return Dialog(form=form, settings=self.settings, remembered=self.records.drafts.remembered(key))
+
+    def _dialog_replies(self, incoming: Incoming, parts: list, *, title: str = "") -> list[Reply]:
+        """The dialog's parts, sent to the DM when the user is not in a private conversation."""
+        if incoming.is_private:
+            return [Reply(tuple(parts), kind="dialog")]
+        note = _note(strings.PRIVATE_ONLY.format(title=title or "report"))
+        return [note, Reply(tuple(parts), kind="dialog", to="dm")]
+
+    def _lock(self, key: str) -> threading.Lock:
+        """One turn at a time per user: two quick messages must not race on one draft."""
+        with self._locks_guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+def _note(text: str) -> Reply:
+    return Reply((Text(text, "note"),), kind="note")
+
+
+def _errors_text(errors: dict[str, str]) -> str:
+    return " ".join(f"{name}: {message}" for name, message in errors.items())
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+

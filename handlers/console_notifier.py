@@ -1,0 +1,82 @@
+"""The console's "supervisor channel": a log file beside the database, echoed to the terminal.
+
+It keeps the Notifier contract like the real platforms do: a post whose key is already in the
+log is not written again (so a crash between posting and recording the post cannot duplicate
+it), and a log that cannot be written raises DeliveryError so the outbox retries.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.messages import Buttons, Reply
+from bot.notify import DeliveryError, Posted
+from bot.render_text import render
+
+CHANNEL = "supervisors"  # the console's one supervisor channel
+LOG_NAME = "supervisor-channel.log"
+_MARK = re.compile(r"^=== .* key=(\S+)$", re.MULTILINE)
+_TYPED = {"report.ack": "/edc ack {value}", "report.view": "/edc view {value}"}
+TYPE_HINT = "  (type {commands})"
+
+
+class ConsoleNotifier:
+    platform = "console"
+
+    def __init__(self, *, log_path: Path, stdout: TextIO = sys.stdout) -> None:
+        self.log_path = log_path
+        self.stdout = stdout
+        self._lock = threading.Lock()
+
+    def post(self, destination: str, reply: Reply, *, key: str) -> Posted:
+        with self._lock:
+            if key not in self._posted_keys():
+                self._append(f"post to #{destination}", key, reply)
+                self._echo(f"[#{destination}]", reply)
+        return Posted(ref=key)
+
+    def update(self, destination: str, posted: Posted, reply: Reply) -> None:
+        with self._lock:
+            self._append(f"update of {posted.ref} in #{destination}", f"{posted.ref}:update", reply)
+            self._echo(f"[#{destination}, updated]", reply)
+
+    def send_direct(self, user_id: str, reply: Reply) -> None:
+        with self._lock:
+            self._echo(f"[direct message to {user_id}]", reply)
+
+    def _posted_keys(self) -> set[str]:
+        try:
+            return set(_MARK.findall(self.log_path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return set()
+        except OSError as exc:
+            raise DeliveryError(f"cannot read {self.log_path}: {exc.strerror}") from None
+
+    def _append(self, what: str, key: str, reply: Reply) -> None:
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        entry = f"=== {stamp} {what} key={key}\n{_text(reply)}\n\n"
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            with self.log_path.open("a", encoding="utf-8") as handle:
+                handle.write(entry)
+        except OSError as exc:
+            raise DeliveryError(f"cannot write {self.log_path}: {exc.strerror}") from None
+
+    def _echo(self, where: str, reply: Reply) -> None:
+        print(f"{where}\n{_text(reply)}\n", file=self.stdout, flush=True)
+
+
+def _text(reply: Reply) -> str:
+    """Plain text plus the typed equivalent of buttons the terminal cannot show."""
+    typed = [
+        _TYPED[b.action].format(value=b.value)
+        for part in reply.parts if isinstance(part, Buttons)
+        for b in part.buttons if b.action in _TYPED
+    ]  # fmt: skip
+    text = render(reply)
+    return text + "\n" + TYPE_HINT.format(commands=" or ".join(typed)) if typed else text

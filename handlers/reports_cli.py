@@ -1,0 +1,126 @@
+"""`python app.py reports …`: the district's records from the command line — a thin layer over
+bot/records. Every decrypted read (show, export) is written to the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+STATUSES = ("submitted", "delivered", "acknowledged")
+
+
+def add_reports_parser(sub) -> None:
+    reports = sub.add_parser("reports", help="district records: list, show, export, verify")
+    reports.set_defaults(func=lambda args, config: (reports.print_help(), 2)[1])
+    verbs = reports.add_subparsers(dest="verb")
+    listing = verbs.add_parser("list", help="list reports (number, dates, reporter, status)")
+    _filters(listing)
+    listing.set_defaults(func=cmd_list)
+    show = verbs.add_parser("show", help="show one report in full (the read is audited)")
+    show.add_argument("number", help="e.g. EDC-2026-0001")
+    show.set_defaults(func=cmd_show)
+    exp = verbs.add_parser("export", help="export reports for a records request (reads are audited)")
+    exp.add_argument("--format", choices=("csv", "json", "html"), default="csv")
+    exp.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    _filters(exp)
+    exp.set_defaults(func=cmd_export)
+    verbs.add_parser("verify", help="check the audit log's hash chain and every report").set_defaults(
+        func=cmd_verify
+    )
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=_date, help="only reports submitted on or after YYYY-MM-DD")
+    parser.add_argument("--status", choices=STATUSES, help="only reports with this status")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-28") from None
+
+
+def cmd_list(args, config) -> int:
+    from bot.timeparse import describe, elapsed
+
+    records, tz = _open(config)
+    reports = records.reports.find(since=_since(args, tz), status=args.status or "")
+    if not reports:
+        print("No reports.")
+        return 0
+    print(f"{'NUMBER':<18} {'SUBMITTED':<28} {'STATUS':<13} {'DELAY':<12} REPORTER")
+    for r in reports:
+        delay = elapsed(timedelta(seconds=r.delay_seconds)) if r.delay_seconds is not None else "—"
+        print(f"{r.number:<18} {describe(r.submitted_at, tz):<28} {r.status:<13} {delay:<12} {r.reporter_name}")
+    return 0
+
+
+def cmd_show(args, config) -> int:
+    from bot.records import RecordsError
+    from bot.render_text import render
+    from bot.supervisor_cards import Cards
+
+    records, tz = _open(config)
+    try:
+        report = records.reports.read(args.number, actor=_actor(), via="cli show", now=datetime.now(UTC))
+    except RecordsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(render(Cards(tz=tz, mode="full").full_view(report)))
+    print("\nAudit trail:")
+    for entry in records.audit_entries(report.number):
+        print(f"  {entry.at}  {entry.event:<22} {entry.actor}")
+    return 0
+
+
+def cmd_export(args, config) -> int:
+    from bot.records.export import export
+
+    records, tz = _open(config)
+    now = datetime.now(UTC)
+    found = records.reports.find(since=_since(args, tz), status=args.status or "")
+    reports = [records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
+               for r in found]  # fmt: skip
+    text = export(reports, args.format, tz)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(reports)} report(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_verify(args, config) -> int:
+    records, _ = _open(config)
+    problems = records.verify()
+    entries, reports = len(records.audit_entries()), len(records.reports.find())
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s) in {entries} audit entries / {reports} reports:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"OK: {entries} audit entries and {reports} reports are intact.")
+    return 0
+
+
+def _open(config):
+    from bot.records import Records
+
+    records = Records.open(path=config.database_path, key=config.encryption_key, timezone=config.timezone)
+    return records, ZoneInfo(config.timezone)
+
+
+def _since(args, tz: ZoneInfo) -> datetime | None:
+    return datetime.combine(args.since, time(0), tzinfo=tz) if args.since else None
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"

@@ -1,0 +1,119 @@
+"""Build the Slack side: a Web API client, the Bolt App with our listeners, and the notifier.
+
+Nothing here talks to Slack while building: `token_verification_enabled=False` skips Bolt's
+eager auth.test (it runs lazily on the first request instead), so building never fails because
+the network is down — the start-up check of the supervisor channel reports that instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.config import Config
+from bot.engine import Bot
+from handlers.slack.dedupe import Seen
+from handlers.slack.delivery import DirectChannels, Replier
+from handlers.slack.listeners import SlackListeners
+from handlers.slack.notifier import SlackNotifier
+from handlers.slack.supervisor import Members, check_channel
+from handlers.slack.work import UserQueues
+
+log = logging.getLogger(__name__)
+
+API_TIMEOUT = 10  # seconds; a hung Slack call must not hold a worker for the SDK's default 30
+
+
+@dataclass
+class SlackAdapter:
+    app: App
+    client: WebClient
+    listeners: SlackListeners
+    notifier: SlackNotifier
+    queues: UserQueues
+    config: Config
+
+    def check(self) -> list[str]:
+        """The start-up check of the supervisor channel (logs; returns the problems)."""
+        return check_channel(self.client, self.config.slack_supervisor_channel)
+
+    def close(self) -> None:
+        self.queues.shutdown()
+
+
+def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers: int = 8,
+                core=None) -> SlackAdapter:  # fmt: skip
+    """The Slack adapter for `bot`. `socket_mode` needs SLACK_APP_TOKEN, HTTP the signing secret.
+    `core` (bot.wiring.Core) adds what needs the records: the modal form and the Home lists."""
+    if socket_mode:
+        config.require("slack_bot_token", "slack_app_token")
+    else:
+        config.require("slack_bot_token", "slack_signing_secret")
+    client = WebClient(
+        token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=1)],
+    )  # fmt: skip
+    # The outbox retries deliveries itself: its client must report every failure at once.
+    delivery_client = WebClient(
+        token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT,
+        retry_handlers=[],
+    )  # fmt: skip
+    app = App(
+        # The client carries the token (and SLACK_API_URL); Bolt takes both from it.
+        # Socket Mode has no HTTP requests to sign; Bolt skips verification for it anyway.
+        signing_secret=config.slack_signing_secret or "socket-mode",
+        client=client,
+        token_verification_enabled=False,
+        # We ack inside the listener and queue the work ourselves (per-user order), so the
+        # listener may run on the request thread: no polling for the ack, no lazy copies.
+        process_before_response=True,
+        logger=logging.getLogger("edc.slack.bolt"),
+    )
+    dms = DirectChannels(client)
+    queues = UserQueues(max_workers=workers)
+    replier = Replier(client=client, dms=dms)
+    forms = home_data = None
+    if core is not None:
+        from handlers.slack.home import records_home_data
+        from handlers.slack.modal import FormModals
+
+        forms = FormModals(client=client, reports=core.reports, replier=replier,
+                           timezone=config.timezone)  # fmt: skip
+        home_data = records_home_data(core.records, timezone=config.timezone)
+    listeners = SlackListeners(
+        bot=bot, replier=replier, queues=queues, seen=Seen(),
+        members=Members(client), supervisor_channel=config.slack_supervisor_channel,
+        forms=forms, home_data=home_data,
+    )  # fmt: skip
+    listeners.register(app)
+    notifier = SlackNotifier(client=delivery_client, dms=DirectChannels(delivery_client))
+    return SlackAdapter(app=app, client=client, listeners=listeners, notifier=notifier,
+                        queues=queues, config=config)  # fmt: skip
+
+
+def slack_supervisor_check(config: Config):
+    """The core's `can_acknowledge` for Slack: members of SLACK_SUPERVISOR_CHANNEL only.
+    (Other platforms' users pass through: their adapters decide for themselves.)"""
+    members = Members(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url,
+                                timeout=API_TIMEOUT))  # fmt: skip
+    channel = config.slack_supervisor_channel
+
+    def can_acknowledge(incoming) -> bool:
+        if incoming.platform != "slack":
+            return True
+        if not channel:
+            return False
+        try:
+            return members.is_member(channel, incoming.user_id)
+        except Exception:  # Slack unreachable: refuse rather than let anyone acknowledge
+            log.exception("cannot check supervisor channel membership")
+            return False
+
+    return can_acknowledge

@@ -1,0 +1,106 @@
+"""The App Home tab: what the bot does, a Start button, the user's drafts and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.slack import strings
+from handlers.slack.blocks import action_id
+from handlers.slack.escape import escape
+
+MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """One draft or report as the Home tab lists it."""
+
+    label: str  # "EDC-2026-0001 · call 3 Dec 07:45" — shown escaped
+    status: str = ""  # "delivered", "acknowledged by …", "step 3 of 9"
+    action: str = ""  # a core action name for a button ("" = no button)
+    value: str = ""
+
+
+def home_view(*, drafts: list[HomeItem] = (), reports: list[HomeItem] = (), forms: bool = False) -> dict:
+    """The `views.publish` view for one user."""
+    start = [
+        # "command" buttons act as if the user typed the value in their DM with the bot.
+        _button(strings.HOME_START_REPORT, "command", "report", 0, style="primary"),
+        _button(strings.HOME_START_CONCERN, "command", "concern", 1),
+    ]
+    if forms:
+        start.append(_button(strings.HOME_FILL_FORM, "form.open", "report", 2))
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": strings.HOME_TITLE}},
+        _section(strings.HOME_INTRO),
+        _section(strings.HOME_HOW),
+        {"type": "actions", "block_id": "home:start", "elements": start},
+        {"type": "divider"},
+        _section(f"*{strings.HOME_DRAFTS}*"),
+        *_items(drafts, strings.HOME_NO_DRAFTS, 10),
+        {"type": "divider"},
+        _section(f"*{strings.HOME_SUBMITTED}*"),
+        *_items(reports, strings.HOME_NO_SUBMITTED, 40),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": strings.HOME_PRIVACY}]},
+    ]
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _items(items, empty: str, base: int) -> list[dict]:
+    if not items:
+        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": empty}]}]
+    blocks = []
+    for i, item in enumerate(list(items)[:MAX_LISTED]):
+        text = f"*{escape(item.label)}*" + (f"\n{escape(item.status)}" if item.status else "")
+        block = _section(text)
+        if item.action:
+            block["accessory"] = _button(strings.HOME_CONTINUE, item.action, item.value, base + i)
+        blocks.append(block)
+    return blocks
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}}
+
+
+def _button(label: str, name: str, value: str, index: int, *, style: str = "") -> dict:
+    element = {
+        "type": "button",
+        "action_id": action_id(name, index),
+        "text": {"type": "plain_text", "text": label[:75]},
+        "value": value or "-",
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def records_home_data(records, *, timezone: str):
+    """A callable user_id → (drafts, reports) for the Home tab, from bot/records."""
+    from zoneinfo import ZoneInfo
+
+    from bot.timeparse import describe
+
+    tz = ZoneInfo(timezone)
+
+    def data(user_id: str) -> tuple[list[HomeItem], list[HomeItem]]:
+        key = f"slack:{user_id}"
+        drafts = []
+        draft = records.drafts.open_for(key)
+        if draft is not None:
+            drafts.append(HomeItem(label=draft.form.replace("_", " ").capitalize(),
+                                   status=f"started {describe(draft.created_at, tz)}",
+                                   action="report.resume", value=draft.id))  # fmt: skip
+        reports = [
+            HomeItem(label=f"{r.number} · {r.title}",
+                     status=f"{_STATUS.get(r.status, r.status)} · submitted {describe(r.submitted_at, tz)}")
+            for r in sorted(records.reports.find(user_key=key), key=lambda r: r.submitted_at,
+                            reverse=True)[:MAX_LISTED]
+        ]  # fmt: skip
+        return drafts, reports
+
+    return data
+
+
+_STATUS = {"submitted": "⏳ waiting to be delivered", "delivered": "📨 delivered",
+           "acknowledged": "✅ acknowledged"}  # fmt: skip

@@ -1,0 +1,218 @@
+"""The Bolt listeners: acknowledge first, drop repeats, hand the rest to a per-user queue.
+
+Each listener does the minimum inside Slack's 3-second window — `ack()`, a duplicate check, and
+(for modals) validation, whose errors must travel *in* the ack (`response_action: errors`) —
+then queues the real work. The one exception is opening a modal: its `trigger_id` expires 3
+seconds after the click, so `views.open` is called right after the ack, never from a queue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+
+from bot.engine import Bot
+from bot.messages import Action, Incoming
+from handlers.slack import dedupe, inbound, strings
+from handlers.slack.blocks import ACTION_PREFIX, action_name
+from handlers.slack.delivery import Replier
+from handlers.slack.home import home_view
+from handlers.slack.supervisor import Members
+from handlers.slack.work import UserQueues
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/edc"
+EVENTS = ("app_home_opened", "app_mention", "message")  # what manifest.yml subscribes to
+IGNORED_ACTIONS = frozenset({"picker.date", "picker.time"})  # read later from state.values
+SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
+ANSWER_ACTION = "dialog.answer"  # the core's "this field = this value" (value "field=value")
+_OURS = re.compile("^" + re.escape(ACTION_PREFIX))
+
+
+class SlackListeners:
+    """What happens for each kind of Slack payload. Registered on a Bolt App by `register`."""
+
+    def __init__(
+        self, *, bot: Bot, replier: Replier, queues: UserQueues, seen: dedupe.Seen,
+        members: Members, supervisor_channel: str = "", forms=None, home_data=None,
+    ) -> None:  # fmt: skip
+        self.bot = bot
+        self.replier = replier
+        self.queues = queues
+        self.seen = seen
+        self.members = members
+        self.supervisor_channel = supervisor_channel
+        self.forms = forms  # handlers.slack.modal.FormModals, when the dialog engine has forms
+        self.home_data = home_data  # callable(user_id) -> (drafts, reports), when records exist
+
+    def register(self, app) -> None:
+        app.command(COMMAND)(self.on_command)
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.action(_OURS)(self.on_action)
+        app.view(re.compile(r"^edc:form"))(self.on_view_submission)
+        app.view_closed(re.compile(r"^edc:form"))(lambda ack: ack())
+        app.error(self.on_error)
+
+    # ---- Bolt listeners (argument names are Bolt's keyword injection) -------------------------
+
+    def on_command(self, ack, body: dict) -> None:
+        ack()
+        incoming, origin = inbound.from_command(body)
+        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+
+    def on_message(self, ack, body: dict) -> None:
+        ack()
+        translated = inbound.from_message(body)
+        if translated is None or not self._first_event(body):
+            return
+        incoming, origin = translated
+        self.replier.dms.remember(origin.user_id, origin.channel_id)
+        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+
+    def on_mention(self, ack, body: dict, context) -> None:
+        ack()
+        translated = inbound.from_mention(body, bot_user_id=context.bot_user_id or "")
+        if translated is None or not self._first_event(body):
+            return
+        incoming, origin = translated
+        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+
+    def on_home_opened(self, ack, body: dict) -> None:
+        ack()
+        event = body.get("event") or {}
+        if event.get("tab") != "home" or not self._first_event(body):
+            return
+        user = event.get("user", "")
+        self._queue(user, lambda: self.publish_home(user))
+
+    def on_action(self, ack, body: dict) -> None:
+        action = (body.get("actions") or [{}])[0]
+        name = action_name(action.get("action_id", ""))
+        if name in IGNORED_ACTIONS:
+            ack()
+            return
+        if not self.seen.first(dedupe.click_key(body, action), dedupe.CLICK_TTL):
+            ack()
+            log.info("ignored a repeated click on %s", name)
+            return
+        if name == "form.open" and self.forms is not None:
+            ack()
+            self.forms.open(body, action)  # now: the trigger_id dies 3 s after the click
+            return
+        ack()
+        incoming, origin = inbound.from_action(body, action)
+        if not origin.channel_id and not origin.response_url:
+            # App Home: the private place to answer is the DM.
+            origin = dataclasses.replace(origin, in_dm=True)
+            incoming = dataclasses.replace(incoming, is_private=True)
+        if name == "command":  # a Home button that stands for a typed command
+            incoming = dataclasses.replace(incoming, text=action.get("value", ""), action=None)
+        elif name == "prompt.datetime":
+            typed = _picked_datetime(body)
+            if typed is None:
+                self._queue(origin.user_id, lambda: self.replier.note(origin, strings.PICK_BOTH))
+                return
+            field = action.get("value", "")
+            incoming = dataclasses.replace(incoming, action=Action(ANSWER_ACTION, f"{field}={typed}"))
+        self._queue(origin.user_id, lambda: self._act(incoming, origin, name))
+
+    def on_view_submission(self, ack, body: dict) -> None:
+        if self.forms is None:
+            ack()
+            return
+        self.forms.submit(ack, body, self._queue)
+
+    def on_error(self, error: Exception, body: dict) -> None:
+        incident = uuid.uuid4().hex[:8]
+        log.error("incident %s in a Slack listener (%s): %r", incident, body.get("type"), error,
+                  exc_info=error)  # fmt: skip
+
+    # ---- the work, after the ack -------------------------------------------------------------
+
+    def _act(self, incoming: Incoming, origin: inbound.Origin, name: str) -> None:
+        if name in SUPERVISOR_ACTIONS and not self._may_acknowledge(origin.user_id):
+            self.replier.note(origin, strings.NOT_A_MEMBER)
+            return
+        self._answer(incoming, origin)
+
+    def _answer(self, incoming: Incoming, origin: inbound.Origin) -> None:
+        # /edc typed in the DM with the bot is private; in a DM between people it is not.
+        if origin.kind == "command" and origin.channel_id.startswith("D") and self._is_bot_dm(origin):
+            origin = dataclasses.replace(origin, in_dm=True)
+            incoming = dataclasses.replace(incoming, is_private=True)
+        if origin.in_dm and origin.kind != "dm":
+            dm = self.replier.dms.channel_for(origin.user_id)
+            incoming = dataclasses.replace(incoming, conversation_id=dm)
+        replies = self.bot.handle(incoming)
+        self.replier.send(origin, replies)
+
+    def publish_home(self, user: str) -> None:
+        drafts, reports = self.home_data(user) if self.home_data else ([], [])
+        view = home_view(drafts=drafts, reports=reports, forms=self.forms is not None)
+        try:
+            self.replier.client.views_publish(user_id=user, view=view)
+        except SlackApiError as exc:
+            log.warning("could not publish App Home for %s: %s", user, exc.response.get("error"))
+
+    def _may_acknowledge(self, user: str) -> bool:
+        if not self.supervisor_channel:
+            return False
+        try:
+            return self.members.is_member(self.supervisor_channel, user)
+        except SlackApiError as exc:
+            log.error("cannot list supervisor channel members: %s", exc.response.get("error"))
+            return False
+
+    def _is_bot_dm(self, origin: inbound.Origin) -> bool:
+        try:
+            return self.replier.dms.channel_for(origin.user_id) == origin.channel_id
+        except SlackApiError:
+            return False
+
+    def _first_event(self, body: dict) -> bool:
+        key = dedupe.event_key(body)
+        message = dedupe.message_key(body.get("event") or {})
+        first = key is None or self.seen.first(key)
+        # The same message can also arrive under a second event ID (message.im + app_mention).
+        if first and message and message != key:
+            first = self.seen.first(message)
+        if not first:
+            log.info("ignored a repeated Slack event %s", key or message)
+        return first
+
+    def _queue(self, user: str, job: Callable[[], None]) -> None:
+        self.queues.submit(user, _guarded(job))
+
+
+def _guarded(job: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("incident %s while answering on Slack", uuid.uuid4().hex[:8])
+
+    return run
+
+
+def _picked_datetime(body: dict) -> str | None:
+    """The date and time picked next to a "Use this date and time" button, as typed text."""
+    values = (body.get("state") or {}).get("values") or {}
+    date = time = None
+    for block in values.values():
+        for element in block.values():
+            if element.get("type") == "datepicker" and element.get("selected_date"):
+                date = element["selected_date"]
+            if element.get("type") == "timepicker" and element.get("selected_time"):
+                time = element["selected_time"]
+    if not (date and time):
+        return None
+    return f"{date} {time}"
+

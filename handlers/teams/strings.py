@@ -1,0 +1,49 @@
+"""Staff-facing wording that exists only in Teams (the rest is in bot/strings.py)."""
+
+WELCOME_TITLE = "Hi, I'm EDC — the staff Social Networking policy assistant."
+WELCOME_PERSONAL = """\
+Ask me anything about the district's Social Networking policy (EDC), the way you'd ask a \
+colleague — for example *can I text a student?* — and I'll quote the part of the policy that \
+answers it, word for word.
+
+*What I can do*
+  policy — every clause with a one-line title
+  3.5 — one clause in full (any clause number works)
+  report — the written report required after a confidential matter was discussed by cell \
+phone in an emergency (item 3.5); I send it to your supervisor
+  concern — tell your supervisor about a possible violation of the policy (item 3.9)
+  help — everything I understand
+
+This chat is private between you and me."""
+WELCOME_CHANNEL = """\
+I answer questions about the district's Social Networking policy (EDC) and quote the policy \
+word for word. Mention me with a question — for example *@EDC can I text a student?* — and I'll \
+answer in the thread. Answers in a channel are visible to everyone in it: for a private \
+question, or to file a report, chat with me 1:1 (I'll move reports there automatically)."""
+
+MOVED_TO_PERSONAL = "I've sent you a private message to continue there — reports are confidential."
+PERSONAL_CHAT_FAILED = (
+    "I couldn't open a private chat with you. Find EDC under Apps in Teams, open a chat with it, "
+    "and type your request there."
+)
+
+SUPERVISOR_SET = (
+    "Done — finished reports will be posted in this channel, and supervisors can acknowledge "
+    "them here."
+)
+SUPERVISOR_SET_OVERRIDDEN = (
+    "Registered this channel, but TEAMS_SUPERVISOR_CHANNEL is set in the bot's configuration and "
+    "takes precedence. Ask your IT contact to remove it to use this channel."
+)
+SUPERVISOR_NOT_ADMIN = (
+    "Only an EDC administrator can choose the supervisor channel. Ask your IT contact to add "
+    "your ID to EDC_ADMINS: {user_id}"
+)
+SUPERVISOR_ONLY_IN_CHANNEL = "Type this in the team channel that should receive reports."
+
+FIELD_REQUIRED = "Please fill this in."
+SUBMIT_ANSWER = "Next"
+CHOOSE = "Choose…"
+DATE_LABEL = "Date"
+TIME_LABEL = "Time"
+TRUNCATED = " … (shortened here; the full text is in the record)"
