@@ -18,6 +18,7 @@ import logging
 import sys
 
 from bot.config import ConfigError, load_config
+from knowledge.errors import KnowledgeError
 
 log = logging.getLogger("edc")
 
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, config)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KnowledgeError as exc:
+        print(f"Knowledge base error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -93,20 +97,25 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
     """Build the core once; start Slack (HTTP and/or Socket Mode) and Teams over it."""
     import threading
 
+    from bot.records import RecordsError
     from bot.wiring import build_core
 
     slack_on = socket or config.slack_enabled
-    members = None
-    if slack_on:
-        from handlers.slack.bolt_app import slack_supervisor_check
-
-        members = slack_supervisor_check(config)  # who may acknowledge on Slack
-    core = build_core(config, index=_index(), can_acknowledge=members)
+    # Who may acknowledge a report, per platform; each surface registers its own check once
+    # it is built (Slack: members of the supervisor channel; Teams: clicks from that channel).
+    ack_checks = {}
+    try:
+        core = build_core(config, index=_index(),
+                          can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i))  # fmt: skip
+    except RecordsError as exc:
+        print(f"Records error: {exc}", file=sys.stderr)
+        return 2
     slack = None
     try:
         if slack_on:
-            from handlers.slack.bolt_app import build_slack
+            from handlers.slack.bolt_app import build_slack, slack_supervisor_check
 
+            ack_checks["slack"] = slack_supervisor_check(config)
             slack = build_slack(config, core.bot, socket_mode=socket, core=core)
             core.add_route(slack.notifier, config.slack_supervisor_channel)
             threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
@@ -122,16 +131,24 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
             threading.Event().wait()
             return 0
         from handlers.http_server import build_web_app, serve
+        from handlers.teams.references import ReferenceStore
         from handlers.teams.server import build_teams
 
-        teams = build_teams(core=core.bot, config=config)
-        core.add_route(teams.notifier, config.teams_supervisor_channel)
+        teams = build_teams(core=core.bot, config=config,
+                            store=ReferenceStore(storage=core.records.storage))  # fmt: skip
+        ack_checks["teams"] = teams.in_supervisor_channel
+        core.add_route(teams.notifier, teams.destination)
         core.start()
         web_app = build_web_app(config, slack=slack if not socket else None, extra_routes=teams.routes)
         serve(web_app, port=config.port)
         return 0
     finally:
         core.close()
+
+
+def _nobody(incoming) -> bool:
+    """A platform with no registered check may not acknowledge (the console has its own run)."""
+    return False
 
 
 def cmd_teams_package(args, config) -> int:

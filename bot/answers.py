@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge.policy import Clause, Policy
-from knowledge.search import SearchResult
-
 from bot import strings
 from bot.messages import Button, Buttons, Footer, Quote, Reply, Text, Verdict
+from knowledge.policy import Clause, Policy
+from knowledge.search import SearchResult
 
 REPORT_CLAUSE = "3.5"  # the emergency-call written report rests on item 3.5
 
@@ -86,7 +85,7 @@ def _reference_notes(policy: Policy, clause: Clause, quoted: str) -> list[Text]:
 
 
 def _related(policy: Policy, result: SearchResult, clause: Clause) -> list[str]:
-    related = list(result.clauses[1:3])
+    related = list(result.related)
     related += [r.clause for r in clause.references if r.clause and r.clause != clause.id]
     return [cid for cid in dict.fromkeys(related) if cid != clause.id and policy.clause(cid)]
 

@@ -6,13 +6,12 @@ import logging
 import uuid
 from typing import Protocol
 
-from knowledge.search import Index
-
 from bot import strings
 from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
 from bot.commands import MAX_QUESTION_CHARS, Command, parse
 from bot.messages import Incoming, Reply, Text
 from bot.qa_log import MemoryQALog, QALog
+from knowledge.search import Index
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ it), and a log that cannot be written raises DeliveryError so the outbox retries
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -62,7 +63,9 @@ class ConsoleNotifier:
         entry = f"=== {stamp} {what} key={key}\n{_text(reply)}\n\n"
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            with self.log_path.open("a", encoding="utf-8") as handle:
+            # Owner-only: the local "supervisor channel" holds confidential report text.
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with open(fd, "a", encoding="utf-8") as handle:
                 handle.write(entry)
         except OSError as exc:
             raise DeliveryError(f"cannot write {self.log_path}: {exc.strerror}") from None

@@ -23,14 +23,7 @@ _NON_WORD = re.compile(r"[^a-z0-9#]+")
 _SLACK_MARKUP = re.compile(r"<([@#!][^>|]*)(?:\|([^>]*))?>|<(?:https?|mailto):[^>|]*\|([^>]*)>")
 
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being am
-    do does did doing done i me my mine myself we us our you your he she him her his hers it its they
-    them their this that these those there here what which who whom whose when where why how
-    can could should would will shall may might must ok okay just like really actually also so too
-    very about into over out up down off than then any some all each every no not nor only own same
-    such other another more most am im ive id get got have has had having let lets want wants need
-    needs one ones thing things stuff anything something someone anyone lol pls please hey hi thanks
-    thank yeah yes still even way kind sort bit lot lots basically say says said allowed allow""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "done", "i", "me", "my", "mine", "myself", "we", "us", "our", "you", "your", "he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "ok", "okay", "just", "like", "really", "actually", "also", "so", "too", "very", "about", "into", "over", "out", "up", "down", "off", "than", "then", "any", "some", "all", "each", "every", "no", "not", "nor", "only", "own", "same", "such", "other", "another", "more", "most", "am", "im", "ive", "id", "get", "got", "have", "has", "had", "having", "let", "lets", "want", "wants", "need", "needs", "one", "ones", "thing", "things", "stuff", "anything", "something", "someone", "anyone", "lol", "pls", "please", "hey", "hi", "thanks", "thank", "yeah", "yes", "still", "even", "way", "kind", "sort", "bit", "lot", "lots", "basically", "say", "says", "said", "allowed", "allow"]
 )
 
 _SUFFIXES = ("ies", "ing", "ed", "es", "s")

@@ -19,8 +19,8 @@ from knowledge.features import Featurizer
 from knowledge.normalize import content, words
 from knowledge.policy import Policy, load_policy
 
-ANSWER_THRESHOLD = 0.42  # confidence below which the bot declines (chosen on the dev set)
-SENTENCE_WEIGHT = 1.0  # policy sentences count a little less than curated staff questions
+ANSWER_THRESHOLD = 0.41  # confidence below which the bot declines (chosen on the dev set)
+SENTENCE_WEIGHT = 1.0  # how much a policy sentence counts against a curated staff question
 CONCEPT_WEIGHT = 1.2  # a canonical-term match says more than a shared word
 RELATED_RATIO = 0.6  # a runner-up within this share of the best is offered as related
 MAX_QUOTE_SENTENCES = 2
@@ -28,6 +28,7 @@ WEAK_MATCH = 0.25  # a best-clause score below this lowers the confidence propor
 ANSWER_MATCH_RATIO = 0.5  # a curated answer is used when its question is this close to the best
 ANSWER_MIN_SCORE = 0.35  # ...and at least this similar to the question
 PHRASE_BONUS = 0.15  # added to a clause's score when the question quotes it (3+ matching runs)
+KNN_SHARE = 0.5  # a clause's rank: this much its nearest documents, the rest its prototype
 TOP_K_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # how a label's best four documents add up
 MAX_QUERY_CHARS = 1000  # longer text is cut: a question is never this long, and cost stays flat
 
@@ -50,6 +51,14 @@ class SearchResult:
     answer: ShortAnswer | None = None
     why: tuple[str, ...] = ()  # the words and terms that matched
     scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        """Runners-up close enough to the best clause to be worth offering."""
+        if not self.clauses:
+            return ()
+        floor = RELATED_RATIO * self.scores.get(self.clauses[0], 0.0)
+        return tuple(c for c in self.clauses[1:] if self.scores.get(c, 0.0) >= floor)
 
 
 class Index:
@@ -77,6 +86,7 @@ class Index:
         }
         self._doc_features = doc_features
         self._phrases = _distinctive_trigrams(policy)
+        self._centroids = _centroids(self.docs, self._doc_vectors)
 
     def _collect_docs(self) -> list[Doc]:
         docs = [
@@ -101,8 +111,37 @@ class Index:
         return {t: w / norm for t, w in vec.items() if w}
 
     def search(self, query: str) -> SearchResult:
-        feats = self.featurizer.features(query[:MAX_QUERY_CHARS], correct=True)
-        qvec = self._vector(feats)
+        query_cut = query[:MAX_QUERY_CHARS]
+        qvec = self._vector(self.featurizer.features(query_cut, correct=True))
+        per_label = self._hits(qvec)
+        none_hits = per_label.pop(OUT_OF_SCOPE, [])
+        # Out-of-scope questions are all about different things: the closest one counts.
+        none = max(none_hits)[0] if none_hits else 0.0
+        knn = {label: _aggregate(hits) for label, hits in per_label.items()}
+        bonus = self._phrase_bonus(query_cut)
+        rank = {
+            label: KNN_SHARE * knn[label] + (1 - KNN_SHARE) * self._prototype(label, qvec)
+            + bonus.get(label, 0.0)
+            for label in knn
+        }  # fmt: skip
+        ranked = sorted(rank, key=lambda label: -rank[label])
+        scores = {label: round(rank[label], 4) for label in ranked}
+        if not ranked:
+            return SearchResult(query, False, 0.0, (), scores=scores)
+        top = ranked[0]
+        # Calibrated on like terms: the clause's nearest documents against the nearest
+        # out-of-scope question (the prototype score lives on another scale).
+        confidence = _confidence(knn[top] + bonus.get(top, 0.0), none)
+        if confidence < ANSWER_THRESHOLD:
+            return SearchResult(query, False, confidence, tuple(ranked[:3]), scores=scores)
+        hits = per_label[top]
+        answer = self._curated_answer(hits)
+        quote = (answer.quote,) if answer else self._quote(top, qvec, hits[0][1])
+        why = self._why(qvec, hits[0][1])
+        return SearchResult(query, True, confidence, tuple(ranked[:3]), quote, answer, why, scores)
+
+    def _hits(self, qvec: dict[str, float]) -> dict[str, list[tuple[float, int]]]:
+        """Cosine of the question with every document sharing a term, grouped by label."""
         sims: dict[int, float] = defaultdict(float)
         for term, qw in qvec.items():
             for i, dw in self._postings.get(term, ()):
@@ -111,42 +150,23 @@ class Index:
         for i, sim in sims.items():
             doc = self.docs[i]
             per_label[doc.label].append((sim * (SENTENCE_WEIGHT if doc.kind == "sentence" else 1.0), i))
-        best = {label: _aggregate(hits) for label, hits in per_label.items() if label != OUT_OF_SCOPE}
-        if per_label.get(OUT_OF_SCOPE):
-            # Out-of-scope questions are all about different things: the closest one counts.
-            best[OUT_OF_SCOPE] = max(per_label[OUT_OF_SCOPE])
-        self._add_phrase_bonus(query, best)
-        return self._result(query, qvec, best, per_label)
+        return per_label
 
-    def _add_phrase_bonus(self, query: str, best: dict[str, tuple[float, int]]) -> None:
+    def _prototype(self, label: str, qvec: dict[str, float]) -> float:
+        """Cosine with the clause's prototype (the centroid of all its documents): rewards a
+        question that touches the clause's topic in words no single variant has."""
+        centroid = self._centroids[label]
+        return sum(w * centroid.get(t, 0.0) for t, w in qvec.items())
+
+    def _phrase_bonus(self, query: str) -> dict[str, float]:
         """A question that quotes the policy ("what does 'without care and planning' mean")
         names its clause better than any keyword: distinctive three-word runs count extra."""
-        seq = words(query[:MAX_QUERY_CHARS])
+        seq = words(query)
         hits: Counter[str] = Counter()
         for gram in zip(seq, seq[1:], seq[2:]):
             for clause_id in self._phrases.get(gram, ()):
                 hits[clause_id] += 1
-        for clause_id, n in hits.items():
-            score, doc = best.get(clause_id, (0.0, _first_doc(self.docs, clause_id)))
-            best[clause_id] = (score + PHRASE_BONUS * min(n, 3) / 3, doc)
-
-    def _result(self, query, qvec, best, per_label) -> SearchResult:
-        none_score = best.pop(OUT_OF_SCOPE, (0.0, -1))[0]
-        ranked = sorted(best, key=lambda cid: -best[cid][0])
-        scores = {cid: round(best[cid][0], 4) for cid in ranked}
-        if not ranked:
-            return SearchResult(query, False, 0.0, (), scores=scores)
-        top_score, top_doc = best[ranked[0]]
-        confidence = _confidence(top_score, none_score)
-        answered = confidence >= ANSWER_THRESHOLD
-        clauses = tuple(ranked[:3]) if answered else tuple(ranked[:3])
-        if not answered:
-            return SearchResult(query, False, confidence, clauses, scores=scores)
-        answer = self._curated_answer(per_label.get(ranked[0], []))
-        quote = (answer.quote,) if answer else self._quote(ranked[0], qvec, top_doc)
-        return SearchResult(
-            query, True, confidence, clauses, quote, answer, self._why(qvec, top_doc), scores
-        )
+        return {clause_id: PHRASE_BONUS * min(n, 3) / 3 for clause_id, n in hits.items()}
 
     def _curated_answer(self, hits: list[tuple[float, int]]) -> ShortAnswer | None:
         """The clause's curated answer whose questions come close to the best match, if any."""
@@ -184,11 +204,11 @@ class Index:
         return tuple(dict.fromkeys(labels.get(t, t) for t in shared))
 
 
-def _aggregate(hits: list[tuple[float, int]]) -> tuple[float, int]:
-    """A label's score: its best documents, weighted (one lucky variant is not enough)."""
+def _aggregate(hits: list[tuple[float, int]]) -> float:
+    """A label's nearest-document score: its best few, weighted (one lucky variant is not
+    enough). Sorts `hits` in place, best first."""
     hits.sort(reverse=True)
-    score = sum(w * s for w, (s, _) in zip(TOP_K_WEIGHTS, hits))
-    return score, hits[0][1]
+    return sum(w * s for w, (s, _) in zip(TOP_K_WEIGHTS, hits))
 
 
 def _confidence(top: float, none: float) -> float:
@@ -215,8 +235,16 @@ def _distinctive_trigrams(policy: Policy) -> dict[tuple[str, str, str], tuple[st
     return {g: tuple(ids) for g, ids in where.items() if len(ids) <= 2}
 
 
-def _first_doc(docs: list[Doc], label: str) -> int:
-    return next(i for i, d in enumerate(docs) if d.label == label)
+def _centroids(docs: list[Doc], vectors: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for doc, vec in zip(docs, vectors):
+        for term, weight in vec.items():
+            sums[doc.label][term] += weight
+    centroids = {}
+    for label, vec in sums.items():
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        centroids[label] = {t: w / norm for t, w in vec.items()}
+    return centroids
 
 
 def _idf(doc_features: list[list[str]]) -> dict[str, float]:

@@ -85,8 +85,15 @@ class FakeConnector:
         self._thread.join(10)
 
     # ---- controls and queries ----
-    def fail_next(self, status: int, *, headers: dict | None = None, times: int = 1,
-                  delay: float = 0.0, conversation: str = "") -> None:
+    def fail_next(
+        self,
+        status: int,
+        *,
+        headers: dict | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+        conversation: str = "",
+    ) -> None:
         """Answer the next `times` calls (to `conversation` only, if given) with `status` after
         `delay` seconds; status 0 = just the delay, then the normal answer."""
         with self._lock:
@@ -96,8 +103,10 @@ class FakeConnector:
         """Messages posted (new or replies), optionally to one conversation."""
         with self._lock:
             return [
-                c for c in self.calls
-                if c.method == "POST" and "/activities" in c.path
+                c
+                for c in self.calls
+                if c.method == "POST"
+                and "/activities" in c.path
                 and (conversation_id is None or c.conversation_id == conversation_id)
             ]
 
@@ -107,7 +116,11 @@ class FakeConnector:
 
     def created(self) -> list[Call]:
         with self._lock:
-            return [c for c in self.calls if c.method == "POST" and c.path.rstrip("/") == "/v3/conversations"]
+            return [
+                c
+                for c in self.calls
+                if c.method == "POST" and c.path.rstrip("/") == "/v3/conversations"
+            ]
 
     def clear(self) -> None:
         with self._lock:
@@ -144,7 +157,8 @@ class FakeConnector:
             if status:
                 return web.json_response(
                     {"error": {"code": "ServiceError", "message": "injected"}},
-                    status=status, headers=headers,
+                    status=status,
+                    headers=headers,
                 )
         call = Call(request.method, request.path, cid, aid, body, dict(request.headers))
         with self._lock:
@@ -152,8 +166,9 @@ class FakeConnector:
             n = next(self._ids)
         if request.method == "POST" and request.path.rstrip("/") == "/v3/conversations":
             member = (body.get("members") or [{}])[0].get("id", "user")
-            return web.json_response({"id": f"a:personal-{member}", "activityId": f"act-{n}",
-                                      "serviceUrl": self.url})
+            return web.json_response(
+                {"id": f"a:personal-{member}", "activityId": f"act-{n}", "serviceUrl": self.url}
+            )
         if request.method == "PUT":
             return web.json_response({"id": aid})
         return web.json_response({"id": f"act-{n}"})

@@ -26,7 +26,9 @@ class TeamsServer:
 
     def __init__(self, app: web.Application) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="teams-server")
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, daemon=True, name="teams-server"
+        )
         self.thread.start()
         self.runner, self.port = asyncio.run_coroutine_threadsafe(_start(app), self.loop).result(10)
         self.url = f"http://127.0.0.1:{self.port}/api/messages"
@@ -67,7 +69,9 @@ def user(n: int = 1) -> dict:
     return {"id": f"29:user-{n}", "name": f"Teacher {n}", "aadObjectId": f"aad-user-{n}"}
 
 
-def _base(service_url: str, *, sender: dict, conversation: dict, channel_data: dict, **extra) -> dict:
+def _base(
+    service_url: str, *, sender: dict, conversation: dict, channel_data: dict, **extra
+) -> dict:
     return {
         "type": "message", "id": f"{next(_ids)}", "timestamp": "2026-11-02T14:05:00.000Z",
         "localTimestamp": "2026-11-02T09:05:00.000-05:00", "channelId": "msteams",
@@ -77,8 +81,14 @@ def _base(service_url: str, *, sender: dict, conversation: dict, channel_data: d
     }  # fmt: skip
 
 
-def personal(service_url: str, text: str = "", *, who: int = 1, value: dict | None = None,
-             activity_id: str | None = None) -> dict:
+def personal(
+    service_url: str,
+    text: str = "",
+    *,
+    who: int = 1,
+    value: dict | None = None,
+    activity_id: str | None = None,
+) -> dict:
     sender = user(who)
     activity = _base(
         service_url, sender=sender,
@@ -94,8 +104,15 @@ def personal(service_url: str, text: str = "", *, who: int = 1, value: dict | No
     return activity
 
 
-def in_channel(service_url: str, text: str, *, who: int = 1, channel: str = CHANNEL,
-               value: dict | None = None, thread: str = "1699999999999") -> dict:
+def in_channel(
+    service_url: str,
+    text: str,
+    *,
+    who: int = 1,
+    channel: str = CHANNEL,
+    value: dict | None = None,
+    thread: str = "1699999999999",
+) -> dict:
     """`@EDC text` in a team channel, as Teams sends it: the mention is in text and entities."""
     sender = user(who)
     activity = _base(
@@ -136,8 +153,15 @@ def bot_added(service_url: str, *, scope: str = "personal") -> dict:
 class Harness:
     """The bot's core + Teams surface + shared web app, and the fake connector it talks to."""
 
-    def __init__(self, *, index, tmp_path, env: dict | None = None, records: bool = False,
-                 timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        index,
+        tmp_path,
+        env: dict | None = None,
+        records: bool = False,
+        timeout: float | None = None,
+    ) -> None:
         """`records`: the whole core (records, report dialog, delivery worker via bot.wiring)
         with the Teams notifier as its route; otherwise the Q&A core alone."""
         from bot.config import load_config
@@ -149,17 +173,23 @@ class Harness:
         self.connector = FakeConnector().start()
         # "{service_url}" in a setting stands for the fake connector's address.
         settings = {"DATABASE_PATH": str(tmp_path / "edc.sqlite3")}
-        settings.update({k: v.replace("{service_url}", self.connector.url) for k, v in (env or {}).items()})
+        settings.update(
+            {k: v.replace("{service_url}", self.connector.url) for k, v in (env or {}).items()}
+        )
         self.config = load_config(settings, env_file=None)
+        from handlers.teams.references import ReferenceStore
+
         self.wired = None
+        store = None
         if records:
             from bot.wiring import build_core
 
             self.wired = build_core(self.config, index=index)
             self.core = self.wired.bot
+            store = ReferenceStore(storage=self.wired.records.storage)  # as app.py should wire it
         else:
             self.core = Bot(index=index)
-        self.teams = build_teams(core=self.core, config=self.config, timeout=timeout)
+        self.teams = build_teams(core=self.core, config=self.config, timeout=timeout, store=store)
         self.server = TeamsServer(build_web_app(self.config, extra_routes=self.teams.routes))
         if self.wired is not None:
             self.wired.add_route(self.teams.notifier, self.teams.destination)
@@ -214,5 +244,7 @@ def action(call, name: str) -> dict:
 
 def quotes(call) -> list[str]:
     """The verbatim policy text of the card (italic runs inside the emphasis containers)."""
-    boxes = find(call.cards, lambda d: d.get("type") == "Container" and d.get("style") == "emphasis")
+    boxes = find(
+        call.cards, lambda d: d.get("type") == "Container" and d.get("style") == "emphasis"
+    )
     return [r["text"] for box in boxes for r in find(box, lambda d: d.get("italic"))]

@@ -14,7 +14,14 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.slack_support import (
-    BOT_TOKEN, FORM, SIGNING_SECRET, SUPERVISOR_CHANNEL, FakeSlack, LoopThread, command_body, post,
+    BOT_TOKEN,
+    FORM,
+    SIGNING_SECRET,
+    SUPERVISOR_CHANNEL,
+    FakeSlack,
+    LoopThread,
+    command_body,
+    post,
 )  # fmt: skip
 
 

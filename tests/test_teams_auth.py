@@ -37,9 +37,13 @@ def _token(claims: dict) -> str:
     "Bearer not-a-token",
     "Bearer " + _token({"iss": "https://attacker.example", "aud": APP_ID, "exp": 4102444800}),
 ], ids=["no token", "garbage", "foreign issuer"])  # fmt: skip
-def test_with_app_credentials_a_request_without_a_valid_token_gets_401(authenticated, authorization):
+def test_with_app_credentials_a_request_without_a_valid_token_gets_401(
+    authenticated, authorization
+):
     headers = {"Authorization": authorization} if authorization else {}
-    status, body = authenticated.post(personal(authenticated.service_url, "policy"), headers=headers)
+    status, body = authenticated.post(
+        personal(authenticated.service_url, "policy"), headers=headers
+    )
     assert status == 401
     assert "token" in body["error"]
     assert authenticated.connector.calls == []  # nothing was processed, nothing sent

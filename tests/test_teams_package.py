@@ -44,7 +44,9 @@ def test_manifest_is_valid_against_the_schema_of_its_version(manifest):
     schema = _schema(manifest["manifestVersion"])
     errors = sorted(Draft4Validator(schema).iter_errors(manifest), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
-    assert manifest["$schema"].endswith(f"/v{manifest['manifestVersion']}/MicrosoftTeams.schema.json")
+    assert manifest["$schema"].endswith(
+        f"/v{manifest['manifestVersion']}/MicrosoftTeams.schema.json"
+    )
 
 
 def test_manifest_content_is_also_valid_for_the_newest_schema(manifest):
@@ -66,7 +68,9 @@ def test_bot_id_and_scopes(manifest):
     [bot] = manifest["bots"]
     assert bot["botId"] == APP_ID
     assert set(bot["scopes"]) == {"personal", "team"}
-    lists = {tuple(c["scopes"]): [cmd["title"] for cmd in c["commands"]] for c in bot["commandLists"]}
+    lists = {
+        tuple(c["scopes"]): [cmd["title"] for cmd in c["commands"]] for c in bot["commandLists"]
+    }
     assert "report" in lists[("personal",)] and "help" in lists[("personal",)]
     assert "set supervisor channel" in lists[("team",)]
 
@@ -93,7 +97,9 @@ def test_outline_icon_is_white_on_transparent(package):
     data = package.read("outline.png")
     raw = zlib.decompress(_idat(data))
     stride = 1 + 32 * 4
-    pixels = [raw[r * stride + 1 + c * 4: r * stride + 5 + c * 4] for r in range(32) for c in range(32)]
+    pixels = [
+        raw[r * stride + 1 + c * 4 : r * stride + 5 + c * 4] for r in range(32) for c in range(32)
+    ]
     assert {p[3] for p in pixels} == {0, 255}  # some opaque, some transparent
     assert all(p[:3] == b"\xff\xff\xff" for p in pixels if p[3])  # every visible pixel white
 
@@ -108,9 +114,9 @@ def test_without_an_app_id_it_says_what_to_set(tmp_path):
 def _idat(png: bytes) -> bytes:
     pos, chunks = 8, b""
     while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos:pos + 4])
-        kind = png[pos + 4:pos + 8]
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind = png[pos + 4 : pos + 8]
         if kind == b"IDAT":
-            chunks += png[pos + 8:pos + 8 + length]
+            chunks += png[pos + 8 : pos + 8 + length]
         pos += 12 + length
     return chunks

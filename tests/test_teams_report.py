@@ -29,7 +29,7 @@ ANSWERS = {
     "duration": "10 minutes",
     "need": "The student had a severe allergic reaction on the field trip and the nurse was away.",
     "content": HOSTILE + " — we discussed the student's medication, the allergy plan, the "
-               "hospital the ambulance was going to, and who would meet them there.",
+    "hospital the ambulance was going to, and who would meet them there.",
     "follow_up": "Nurse informed the next morning.",
 }
 
@@ -106,9 +106,13 @@ def test_full_report_from_a_channel_to_acknowledgement(teams):
     # The supervisor acknowledges on the card, in the channel thread of the post.
     teams.post(in_channel(teams.service_url, "", who=7, channel=SUPERVISOR_CHANNEL,
                           value=ack, thread=post.body.get("id") or "act"))  # fmt: skip
-    calls = teams.connector.wait_for(lambda calls: any(c.method == "PUT" for c in calls)
-                                     and len(teams.connector.sent(PERSONAL)) > 0 and any(
-        "acknowledged" in texts(c).lower() for c in teams.connector.sent(PERSONAL)[-2:]))
+    calls = teams.connector.wait_for(
+        lambda calls: (
+            any(c.method == "PUT" for c in calls)
+            and len(teams.connector.sent(PERSONAL)) > 0
+            and any("acknowledged" in texts(c).lower() for c in teams.connector.sent(PERSONAL)[-2:])
+        )
+    )
     [update] = teams.connector.updates()
     posted_id = _posted_id(teams, post)
     assert update.conversation_id == SUPERVISOR_CHANNEL and update.activity_id == posted_id
@@ -163,5 +167,6 @@ def test_datetime_prompt_offers_date_and_time_inputs(teams):
 
 def _posted_id(teams, post) -> str:
     """The activity ID the connector gave the supervisor post (its response to that POST)."""
-    [ref] = [r for (r,) in teams.teams.store._db.execute("SELECT posted FROM teams_posts")]
+    [row] = teams.wired.records.storage.rows("SELECT posted FROM teams_posts")
+    ref = row["posted"]
     return json.loads(ref)["activity_id"]

@@ -28,8 +28,24 @@ class Storage:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        with self._lock, self.db.atomic():
-            yield self.db
+        """BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+        then writes fails at once ("database is locked") when another process (the `reports`
+        CLI, a second server) wrote in between; an immediate one waits its turn instead."""
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:  # nested: a savepoint inside the outer transaction
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            else:
+                conn.commit()
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         with self._lock:

@@ -176,7 +176,7 @@ def _runs(line: str, **style) -> list[dict]:
     runs, pos = [], 0
     for match in _BOLD.finditer(line):
         if match.start() > pos:
-            runs.append(_run(line[pos:match.start()], **style))
+            runs.append(_run(line[pos : match.start()], **style))
         runs.append(_run(match.group(1), **{**style, "weight": "Bolder"}))
         pos = match.end()
     if pos < len(line):

@@ -116,5 +116,8 @@ def _retry_after(response) -> float:
 def _activity(data: dict, target: Target) -> Activity:
     activity = Activity().deserialize({"type": "message", **data})
     if target.tenant_id:
-        activity.channel_data = {**(activity.channel_data or {}), "tenant": {"id": target.tenant_id}}
+        activity.channel_data = {
+            **(activity.channel_data or {}),
+            "tenant": {"id": target.tenant_id},
+        }
     return activity

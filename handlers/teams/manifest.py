@@ -61,7 +61,7 @@ def build_manifest(config: Config, *, version: str = "1.0.0",
     bot_id = config.microsoft_app_id
     if not bot_id:
         raise ConfigError(
-            "MicrosoftAppId is not set: register the bot in Azure first (docs/teams.md), then "
+            "MicrosoftAppId is not set: register the bot in Azure first (README: Microsoft Teams install guide), then "
             "put its Microsoft App ID in .env"
         )
     if not _GUID.match(bot_id):

@@ -67,7 +67,9 @@ class TeamsNotifier:
 
     def is_supervisor_conversation(self, conversation_id: str) -> bool:
         """A channel conversation ID names the thread too ("19:…;messageid=…")."""
-        channel = self._configured_channel() or getattr(self._store.supervisor(), "conversation_id", "")
+        channel = self._configured_channel() or getattr(
+            self._store.supervisor(), "conversation_id", ""
+        )
         return bool(channel) and conversation_id.split(";", 1)[0] == channel
 
     def resolve(self, destination: str) -> Target:
@@ -91,7 +93,9 @@ class TeamsNotifier:
         service_url = seen.service_url if seen else self._service_url()
         tenant = (seen.tenant_id if seen else "") or self._tenant()
         target = self._run(
-            self._connector.open_personal(service_url=service_url, tenant_id=tenant, user_id=user_id)
+            self._connector.open_personal(
+                service_url=service_url, tenant_id=tenant, user_id=user_id
+            )
         )
         self._store.save_personal(user_id, target)
         return target
@@ -114,7 +118,9 @@ class TeamsNotifier:
         with self._started:
             if self._loop is None:
                 loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="teams-notifier", daemon=True).start()
+                threading.Thread(
+                    target=loop.run_forever, name="teams-notifier", daemon=True
+                ).start()
                 self._loop = loop
             return self._loop
 

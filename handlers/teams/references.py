@@ -62,34 +62,55 @@ class PostedActivity:
 
 
 class ReferenceStore:
-    def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # One connection shared by the server's threads (the core's worker, the notifier).
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.executescript(_SCHEMA)
+    """On its own connection to `path`, or — preferred when the records are open in the same
+    process — on the records' Storage (`storage=`), sharing its connection and lock: two
+    connections writing one WAL database can make the other's read-then-write transaction
+    fail with "database is locked"."""
+
+    def __init__(self, path: Path | str | None = None, *, storage=None) -> None:
+        self._storage = storage
+        self._lock = threading.RLock()
+        self._db = None
+        if storage is None:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        for statement in filter(str.strip, _SCHEMA.split(";")):
+            self._write(statement)
 
     def close(self) -> None:
+        if self._db is not None:
+            with self._lock:
+                self._db.close()
+
+    def _write(self, sql: str, params: tuple = ()) -> None:
+        if self._storage is not None:
+            with self._storage.transaction() as db:
+                db.execute(sql, params)
+            return
+        with self._lock, self._db:
+            self._db.execute(sql, params)
+
+    def _read(self, sql: str, params: tuple = ()) -> tuple | None:
+        if self._storage is not None:
+            rows = self._storage.rows(sql, params)
+            return tuple(rows[0].values()) if rows else None
         with self._lock:
-            self._db.close()
+            return self._db.execute(sql, params).fetchone()
 
     # ---- conversations ----
     def save_conversation(self, key: str, target: Target, *, registered_by: str = "") -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO teams_conversations VALUES (?, ?, ?, ?, ?, ?)",
-                (key, target.service_url, target.conversation_id, target.tenant_id,
-                 registered_by, time.time()),
-            )  # fmt: skip
+        self._write(
+            "INSERT OR REPLACE INTO teams_conversations VALUES (?, ?, ?, ?, ?, ?)",
+            (key, target.service_url, target.conversation_id, target.tenant_id,
+             registered_by, time.time()),
+        )  # fmt: skip
 
     def conversation(self, key: str) -> Target | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT service_url, conversation_id, tenant_id FROM teams_conversations"
-                " WHERE key = ?", (key,),
-            ).fetchone()  # fmt: skip
+        row = self._read(
+            "SELECT service_url, conversation_id, tenant_id FROM teams_conversations WHERE key = ?",
+            (key,),
+        )
         return Target(*row) if row else None
 
     def supervisor(self) -> Target | None:
@@ -102,30 +123,28 @@ class ReferenceStore:
         self.save_conversation(f"user:{user_id}", target)
 
     # ---- users ----
-    def saw_user(self, user_id: str, *, aad_object_id: str, service_url: str, tenant_id: str) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO teams_users VALUES (?, ?, ?, ?, ?)",
-                (user_id, aad_object_id or "", service_url, tenant_id or "", time.time()),
-            )
+    def saw_user(
+        self, user_id: str, *, aad_object_id: str, service_url: str, tenant_id: str
+    ) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO teams_users VALUES (?, ?, ?, ?, ?)",
+            (user_id, aad_object_id or "", service_url, tenant_id or "", time.time()),
+        )
 
     def user(self, user_id: str) -> Target | None:
         """Where the user was last seen: service URL and tenant (conversation_id left empty)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT service_url, tenant_id FROM teams_users WHERE user_id = ? OR aad_object_id = ?",
-                (user_id, user_id),
-            ).fetchone()
+        row = self._read(
+            "SELECT service_url, tenant_id FROM teams_users WHERE user_id = ? OR aad_object_id = ?",
+            (user_id, user_id),
+        )
         return Target(row[0], "", row[1]) if row else None
 
     # ---- posts ----
     def posted(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT posted FROM teams_posts WHERE key = ?", (key,)).fetchone()
+        row = self._read("SELECT posted FROM teams_posts WHERE key = ?", (key,))
         return row[0] if row else None
 
     def remember_post(self, key: str, posted: str) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR IGNORE INTO teams_posts VALUES (?, ?, ?)", (key, posted, time.time())
-            )
+        self._write(
+            "INSERT OR IGNORE INTO teams_posts VALUES (?, ?, ?)", (key, posted, time.time())
+        )

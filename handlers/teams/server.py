@@ -56,7 +56,9 @@ class TeamsApp:
         self.store.close()
 
 
-def add_teams_routes(web_app: web.Application, *, core: Bot, config: Config, store=None) -> TeamsApp:
+def add_teams_routes(
+    web_app: web.Application, *, core: Bot, config: Config, store=None
+) -> TeamsApp:
     """Mount POST /api/messages on `web_app`; returns the notifier the outbox should use."""
     teams = build_teams(core=core, config=config, store=store)
     for method, path, handler in teams.routes:
@@ -88,10 +90,14 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     auth = ConfigurationBotFrameworkAuthentication(_SdkSettings(config))
     adapter = CloudAdapter(auth)
     store = store or ReferenceStore(config.database_path)
-    connector = Connector(auth=auth, app_id=config.microsoft_app_id, timeout=timeout or TIMEOUT_SECONDS)
+    connector = Connector(
+        auth=auth, app_id=config.microsoft_app_id, timeout=timeout or TIMEOUT_SECONDS
+    )
     turns = TeamsTurns(core=core, config=config, store=store, connector=connector)
     notifier = TeamsNotifier(connector=connector, store=store, config=config)
-    endpoint = _MessagesEndpoint(adapter=adapter, turns=turns, local_mode=not config.microsoft_app_id)
+    endpoint = _MessagesEndpoint(
+        adapter=adapter, turns=turns, local_mode=not config.microsoft_app_id
+    )
     return TeamsApp(notifier=notifier, turns=turns, store=store, handler=endpoint.handle)
 
 
@@ -117,7 +123,9 @@ class _MessagesEndpoint:
 
         if self._local_mode and not _is_loopback(request.remote):
             log.warning("Teams local mode: refused a request from %s", request.remote)
-            return _error(401, "this bot runs without authentication and accepts local requests only")
+            return _error(
+                401, "this bot runs without authentication and accepts local requests only"
+            )
         if "application/json" not in request.headers.get("Content-Type", ""):
             return _error(415, "expected a JSON Bot Framework activity")
         try:

@@ -61,7 +61,9 @@ class TeamsTurns(SdkBot):
                 await self._send_here(context, [self._set_supervisor(activity, event)], event.scope)
             else:
                 loop = asyncio.get_running_loop()
-                replies = await loop.run_in_executor(self._executor, self._core.handle, event.incoming)
+                replies = await loop.run_in_executor(
+                    self._executor, self._core.handle, event.incoming
+                )
                 await self._deliver(context, event, replies)
         except Exception:
             incident = uuid.uuid4().hex[:8]
@@ -83,13 +85,17 @@ class TeamsTurns(SdkBot):
                 if not here:
                     here = [_note(strings.MOVED_TO_PERSONAL)]
             except DeliveryError as exc:
-                log.warning("could not open a personal chat with %s: %s", event.incoming.user_id, exc)
+                log.warning(
+                    "could not open a personal chat with %s: %s", event.incoming.user_id, exc
+                )
                 here = [_note(strings.PERSONAL_CHAT_FAILED)]
         await self._send_here(context, here, event.scope)
 
     async def _send_here(self, context: TurnContext, replies: list[Reply], scope: str) -> None:
         for reply in replies:
-            await context.send_activity(Activity().deserialize({"type": "message", **_message(reply, scope)}))
+            await context.send_activity(
+                Activity().deserialize({"type": "message", **_message(reply, scope)})
+            )
 
     async def _personal_chat(self, context: TurnContext) -> Target:
         activity = context.activity
@@ -105,7 +111,9 @@ class TeamsTurns(SdkBot):
 
     async def _apologise(self, context: TurnContext, incident: str) -> None:
         try:
-            reply = Reply((Text(core_strings.ERROR.format(incident=incident), "warning"),), kind="error")
+            reply = Reply(
+                (Text(core_strings.ERROR.format(incident=incident), "warning"),), kind="error"
+            )
             await self._send_here(context, [reply], "personal")
         except Exception:  # the connector itself may be what failed; the log has the incident
             log.warning("could not tell the user about incident %s", incident)
@@ -116,9 +124,13 @@ class TeamsTurns(SdkBot):
         if event.scope == "personal":
             return _note(strings.SUPERVISOR_ONLY_IN_CHANNEL)
         if not ({sender.id, sender.aad_object_id} & set(self._config.admins)):
-            return _note(strings.SUPERVISOR_NOT_ADMIN.format(user_id=sender.aad_object_id or sender.id))
+            return _note(
+                strings.SUPERVISOR_NOT_ADMIN.format(user_id=sender.aad_object_id or sender.id)
+            )
         target = Target(activity.service_url, channel_of(activity), tenant_of(activity))
-        self._store.save_conversation(SUPERVISOR, target, registered_by=sender.aad_object_id or sender.id)
+        self._store.save_conversation(
+            SUPERVISOR, target, registered_by=sender.aad_object_id or sender.id
+        )
         log.info("supervisor channel registered by %s: %s", sender.id, target.conversation_id)
         if self._config.teams_supervisor_channel:
             return _note(strings.SUPERVISOR_SET_OVERRIDDEN)
@@ -130,7 +142,11 @@ class TeamsTurns(SdkBot):
         if sender is None or not sender.id or event.kind == "welcome" and event.scope != "personal":
             return
         tenant = tenant_of(activity)
-        facts = (activity.service_url, tenant, event.scope == "personal" and activity.conversation.id)
+        facts = (
+            activity.service_url,
+            tenant,
+            event.scope == "personal" and activity.conversation.id,
+        )
         if self._known.get(sender.id) == facts:
             return
         self._store.saw_user(sender.id, aad_object_id=sender.aad_object_id or "",
@@ -145,7 +161,9 @@ class TeamsTurns(SdkBot):
 def welcome(scope: str) -> Reply:
     if scope == "personal":
         body = Text(strings.WELCOME_PERSONAL)
-        start = Buttons((Button(core_strings.BUTTON_START_REPORT, "report.start", style="primary"),))
+        start = Buttons(
+            (Button(core_strings.BUTTON_START_REPORT, "report.start", style="primary"),)
+        )
         return Reply((Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome")
     return Reply((Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
                  private=False, kind="welcome")  # fmt: skip
@@ -162,4 +180,6 @@ def _message(reply: Reply, scope: str) -> dict:
 async def _invoke_ok(context: TurnContext) -> None:
     """Teams shows an error on the card unless an invoke gets an answer."""
     body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"}
-    await context.send_activity(Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body)))
+    await context.send_activity(
+        Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body))
+    )
