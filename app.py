@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import logging
+import os
 import sys
 
 from bot.config import ConfigError, load_config
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `app.py reports list | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -45,6 +45,8 @@ START_OVER = frozenset({"start over", "new", "new report", "start again", "resta
 PICK_STEPS = frozenset({"choice", "yes_no", "datetime"})
 DIALOG_COMMANDS = frozenset({"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"})
 
+FORM_OPEN = "form.open"  # offer the whole form at once (Slack modal); see bot/messages.py
+
 
 @dataclass(frozen=True)
 class FormResult:
@@ -294,7 +296,11 @@ class ReportsExtension:
         turn = dialog.start(now, context)
         self.records.drafts.create(user_key=user_key(incoming), platform=incoming.platform,
                                    state=turn.state, now=now)  # fmt: skip
-        return self._dialog_replies(incoming, turn.parts, title=dialog.title(turn.state))
+        parts = list(turn.parts)
+        if not context:  # an addendum belongs to its report: it is only asked step by step
+            # Surfaces that can show the whole form at once (a Slack modal) offer it; others omit it.
+            parts.append(Buttons((Button(strings.BUTTON_WHOLE_FORM, FORM_OPEN, form.name),)))
+        return self._dialog_replies(incoming, parts, title=dialog.title(turn.state))
 
     def _start_over(self, incoming: Incoming, draft: Draft) -> list[Reply]:
         self.records.drafts.cancel(draft.id, actor=draft.user_key, now=self.clock())

@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.forms import strings
+from bot.forms.spec import FormError, FormSpec, load_form
 from bot.messages import Button, Buttons, Fields, Footer, Part, Reply, Text
 from bot.records.models import Report
 from bot.timeparse import describe, elapsed
@@ -23,6 +24,7 @@ class Cards:
     def __init__(self, *, tz: ZoneInfo, mode: str) -> None:
         self.tz = tz
         self.mode = mode  # "full" | "summary"
+        self._specs: dict[str, FormSpec | None] = {}
 
     def card(self, report: Report, *, reannounce: bool = False) -> Reply:
         """The message in the supervisor channel (also its updated form once acknowledged)."""
@@ -69,7 +71,18 @@ class Cards:
         return parts
 
     def _body(self, report: Report) -> Fields:
-        return Fields(tuple((label, value) for _, label, value in report.fields))
+        # The call time and the supervisor already head the card: don't repeat them below.
+        spec = self._spec(report.form)
+        in_head = {spec.clock_field, spec.supervisor_field} if spec else set()
+        return Fields(tuple((label, value) for name, label, value in report.fields if name not in in_head))
+
+    def _spec(self, form: str) -> FormSpec | None:
+        if form not in self._specs:
+            try:
+                self._specs[form] = load_form(form)
+            except FormError:  # a form retired since the report was filed: show every field
+                self._specs[form] = None
+        return self._specs[form]
 
     def _actions(self, report: Report) -> list[Part]:
         if report.acknowledgement:

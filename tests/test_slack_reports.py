@@ -211,3 +211,14 @@ def test_app_home_lists_the_users_reports_and_offers_to_start(slack):
                 event_id="EvHome2")  # fmt: skip
     other = json.dumps(slack.fake.wait_for("views.publish", 2)[-1].params["view"])
     assert report.number not in other  # nobody sees another person's reports
+
+
+def test_dialog_start_in_dm_offers_the_whole_form_as_a_modal(slack):
+    slack.event(dm_event("report", ts="1700009000.1"), event_id="EvFormOffer")
+    slack.idle()
+    blocks = _last_dm(slack.fake).params["blocks"]
+    offer = next(e for _, e in _buttons(blocks) if e["action_id"].startswith("edc:form.open"))
+    assert offer["value"] == "emergency_call"
+    _click(slack, offer, message_ts="m1")
+    [opened] = slack.fake.wait_for("views.open")
+    assert opened.params["view"]["callback_id"] == "edc:form:emergency_call"

@@ -128,3 +128,4 @@ CARD_FIELDS = {
 }  # fmt: skip
 BUTTON_ACK = "Acknowledge"
 BUTTON_VIEW = "View report"
+BUTTON_WHOLE_FORM = "Fill in as a form"

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Button, Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
+from bot.messages import (
+    OPTIONAL_ACTIONS,
+    Button,
+    Buttons,
+    Fields,
+    Footer,
+    Prompt,
+    Quote,
+    Reply,
+    Text,
+    Verdict,
+)
 from bot.render_text import render as render_text
 from handlers.teams import strings
 from handlers.teams.plain import clip, defuse_links
@@ -25,7 +36,7 @@ DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"  # the two inputs of a datetime Pr
 MAX_VALUE_CHARS = 3000  # per reporter answer, keeps a full review card under Teams' 28 KB
 # Sharing into a channel is a Slack idiom (ephemeral answer → public); in Teams a channel
 # question is already answered in its thread and a personal chat has no channel to share to.
-HIDDEN_ACTIONS = frozenset({"answer.share"})
+HIDDEN_ACTIONS = OPTIONAL_ACTIONS  # no public sharing (answers stay in place), no whole-form card
 
 _VERDICT_STYLE = {
     "prohibited": "attention",
