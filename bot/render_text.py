@@ -10,18 +10,23 @@ WIDTH = 96
 TYPEABLE = frozenset({"clause.show", "report.start"})
 
 
-def render(reply: Reply) -> str:
-    return "\n".join(line for part in reply.parts for line in _part(part)).rstrip()
+def render(reply: Reply, *, width: int | None = WIDTH) -> str:
+    """The reply as plain text; quotes are wrapped to `width` columns (None: not wrapped, for
+    platforms' fallback text, which the client wraps itself)."""
+    return "\n".join(line for part in reply.parts for line in _part(part, width)).rstrip()
 
 
-def _part(part) -> list[str]:
+def _part(part, width: int | None = WIDTH) -> list[str]:
     if isinstance(part, Text):
         prefix = {"warning": "⚠ ", "success": "✓ "}.get(part.style, "")
         return [prefix + part.text]
     if isinstance(part, Verdict):
         return [f"{part.label.upper()}: {part.sentence}"]
     if isinstance(part, Quote):
-        body = textwrap.fill(part.text, WIDTH - 2, initial_indent="> ", subsequent_indent="> ")
+        if width is None:
+            body = "> " + " ".join(part.text.split())
+        else:
+            body = textwrap.fill(part.text, width - 2, initial_indent="> ", subsequent_indent="> ")
         return [f"[{part.clause_id}] {part.title}", body]
     if isinstance(part, Buttons):
         # Text has no buttons: show only those with a typed equivalent (clause links, commands).

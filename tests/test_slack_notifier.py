@@ -110,3 +110,23 @@ def test_membership_is_read_from_slack(fake):
     assert not members.is_member(SUPERVISOR_CHANNEL, "U1")
     fake.members[SUPERVISOR_CHANNEL].append("U1")  # just invited: a refusal looks again
     assert members.is_member(SUPERVISOR_CHANNEL, "U1")
+
+
+def _card_for(supervisor: str) -> Reply:
+    return Reply((Text("Report EDC-2026-0002", "heading"),
+                  Fields((("Reporter", "Pat"), ("Supervisor", supervisor))),), kind="report_card")  # fmt: skip
+
+
+def test_a_supervisor_picked_with_the_at_picker_is_mentioned_once(fake, notifier):
+    notifier.post(SUPERVISOR_CHANNEL, _card_for("@U0SUPER1"), key="k2")
+    [call] = fake.of("chat.postMessage")
+    assert call.params["text"].count("<@U0SUPER1>") == 1
+    assert json.dumps(call.params["blocks"]).count("<@U0SUPER1>") == 1
+
+
+@pytest.mark.parametrize("typed", ["Ms. Rivera", "@U0SUPER1 and <!channel>", "<@U0SUPER1>", "@here"])
+def test_anything_else_typed_as_supervisor_mentions_nobody(fake, notifier, typed):
+    notifier.post(SUPERVISOR_CHANNEL, _card_for(typed), key=f"k-{typed}")
+    [call] = fake.of("chat.postMessage")
+    body = json.dumps(call.params["blocks"]) + call.params["text"]
+    assert "<@" not in body and "<!" not in body

@@ -53,8 +53,10 @@ def render(reply: Reply, *, shared_by: str = "") -> dict:
 
 
 def fallback_text(reply: Reply) -> str:
-    """The notification / screen-reader text: the plain rendering, escaped and capped."""
-    text = render_text(reply) or strings.EMPTY_FALLBACK
+    """The notification / screen-reader text: the plain rendering, escaped and capped. Not
+    wrapped to the console's width: Slack wraps it (and textwrap cost more than the rest of
+    rendering an answer)."""
+    text = render_text(reply, width=None) or strings.EMPTY_FALLBACK
     if len(text) > FALLBACK_LIMIT:
         text = text[: FALLBACK_LIMIT - 1] + "…"
     return escape(text)

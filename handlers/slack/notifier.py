@@ -14,12 +14,15 @@ Slack but the answer was lost (a timeout), the retry finds it instead of posting
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.messages import Reply
+from bot.forms.strings import CARD_FIELDS
+from bot.messages import Fields, Reply
 from bot.notify import DeliveryError, Posted
+from handlers.slack import strings
 from handlers.slack.blocks import render
 from handlers.slack.delivery import POST_OPTIONS, DirectChannels
 
@@ -48,7 +51,7 @@ class SlackNotifier:
                 log.info("delivery %s was already posted (ts %s); not posting again", key, earlier)
                 return Posted(f"{destination}/{earlier}")
             response = self.client.chat_postMessage(
-                channel=destination, **render(reply), **POST_OPTIONS,
+                channel=destination, **_with_supervisor_mention(render(reply), reply), **POST_OPTIONS,
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
             )  # fmt: skip
             return Posted(f"{response['channel']}/{response['ts']}")
@@ -126,3 +129,30 @@ def _retry_after(headers) -> float:
             except (TypeError, ValueError):
                 break
     return 1.0
+
+
+# A supervisor the reporter named with Slack's @-picker arrives as "@U0123ABCD" (see
+# escape.from_slack): that one person, and only that person, is mentioned so Slack notifies them.
+_SLACK_USER = re.compile(r"^@?([UW][A-Z0-9]{6,})$")
+
+
+def _with_supervisor_mention(message: dict, reply: Reply) -> dict:
+    user = _named_supervisor(reply)
+    if not user:
+        return message
+    notice = strings.SUPERVISOR_MENTION.format(user=f"<@{user}>")
+    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": notice, "verbatim": True}]}
+    return {**message, "text": f"{notice}\n{message['text']}", "blocks": [context, *message["blocks"]]}
+
+
+def _named_supervisor(reply: Reply) -> str:
+    if reply.kind != "report_card":
+        return ""
+    label = CARD_FIELDS["supervisor"]
+    for part in reply.parts:
+        if isinstance(part, Fields):
+            for name, value in part.items:
+                match = _SLACK_USER.match(value.strip()) if name == label else None
+                if match:
+                    return match.group(1)
+    return ""

@@ -72,3 +72,4 @@ LOG_CHANNEL_PUBLIC = (
     "workspace can read them there. Use a private channel. !!!"
 )
 LOG_CHANNEL_OK = "Supervisor channel %s (#%s) is private and the bot is a member."
+SUPERVISOR_MENTION = "For {user}, the reporter's immediate supervisor."
