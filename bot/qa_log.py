@@ -1,7 +1,7 @@
 """What was asked and how it was rated: the last answer per user (for `why`) and feedback.
 
-The in-memory log serves the `ask` CLI and tests; bot/records provides the SQLite one that
-keeps feedback across restarts. Both have the same three methods.
+The in-memory log serves the `ask` CLI and tests; bot/records provides the one that also
+keeps rated questions and their feedback in SQLite. Both have the same four methods.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ class MemoryQALog:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def record(self, user_key: str, result: SearchResult) -> str:
+    def record(self, user_key: str, result: SearchResult, *, ref: str = "") -> str:
         with self._lock:
-            ref = f"q{next(self._ids)}"
+            ref = ref or f"q{next(self._ids)}"
             self._asked[ref] = Asked(ref, user_key, result)
             self._last[user_key] = ref
             if len(self._asked) > self._keep:

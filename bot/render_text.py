@@ -33,12 +33,12 @@ def _part(part, width: int | None = WIDTH) -> list[str]:
         labels = [f"[{b.label}]" for b in part.buttons if b.action in TYPEABLE]
         return ["  " + "   ".join(labels)] if labels else []
     if isinstance(part, Fields):
-        width = max((len(k) for k, _ in part.items), default=0)
+        label_width = max((len(k) for k, _ in part.items), default=0)
         lines = [part.title] if part.title else []
         for label, value in part.items:
             first, *rest = (value or "—").splitlines() or ["—"]
-            lines.append(f"  {label.ljust(width)} : {first}")
-            lines += [" " * (width + 5) + more for more in rest]
+            lines.append(f"  {label.ljust(label_width)} : {first}")
+            lines += [" " * (label_width + 5) + more for more in rest]
         return lines
     if isinstance(part, Prompt):
         lines = [part.question]

@@ -31,6 +31,9 @@ def add_reports_parser(sub) -> None:
     verbs.add_parser("verify", help="check the audit log's hash chain and every report").set_defaults(
         func=cmd_verify
     )
+    verbs.add_parser("feedback", help="answers staff rated 👍/👎, with their comments").set_defaults(
+        func=cmd_feedback
+    )
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +60,19 @@ def cmd_list(args, config) -> int:
     for r in reports:
         delay = elapsed(timedelta(seconds=r.delay_seconds)) if r.delay_seconds is not None else "—"
         print(f"{r.number:<18} {describe(r.submitted_at, tz):<28} {r.status:<13} {delay:<12} {r.reporter_name}")
+    return 0
+
+
+def cmd_feedback(args, config) -> int:
+    """What to improve in knowledge/data: the rated answers (only rated questions are stored)."""
+    records, _ = _open(config)
+    rows = records.qa_log.feedback_rows()
+    if not rows:
+        print("No feedback yet.")
+        return 0
+    for row in rows:
+        comment = f" — “{row['comment']}”" if row["comment"] else ""
+        print(f"{row['at']}  {row['value']:<7} “{row['question']}”{comment}")
     return 0
 
 

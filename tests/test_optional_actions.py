@@ -2,7 +2,7 @@
 
 import json
 
-from bot.messages import OPTIONAL_ACTIONS, Button, Buttons, Reply, Text
+from bot.messages import Button, Buttons, Reply, Text
 from bot.render_text import render as render_text
 from handlers.teams.cards import render as render_card
 
@@ -24,6 +24,3 @@ def test_console_shows_only_what_can_be_typed():
     assert "Fill in as a form" not in text and "Share in channel" not in text
     assert "[3.5 Contact students]" in text
 
-
-def test_the_optional_set_is_what_the_core_emits():
-    assert OPTIONAL_ACTIONS == {"answer.share", "form.open"}

@@ -1,5 +1,10 @@
-"""The Q&A log in SQLite: `why` and feedback survive restarts. Questions are encrypted (staff
-sometimes type more than they should into a question)."""
+"""The Q&A log: recent questions in memory, rated ones in SQLite.
+
+Data minimisation: a question is written to disk only when its asker rates the answer (👍/👎
+and the "what were you looking for?" comment) — that is what an admin needs to improve the
+knowledge base. Everything else is forgotten with the process: staff sometimes type more than
+they should into a question. What is stored is encrypted.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bot.qa_log import Asked
+from bot.qa_log import Asked, MemoryQALog
 from bot.records.clock import stamp
 from bot.records.database import Storage
 from knowledge.curated import ShortAnswer
@@ -20,30 +25,40 @@ class SQLiteQALog:
 
     def __init__(self, *, storage: Storage) -> None:
         self._s = storage
+        self._recent = MemoryQALog()
 
     def record(self, user_key: str, result: SearchResult) -> str:
-        ref = "q" + uuid.uuid4().hex[:12]
-        payload = self._s.cipher.seal(json.dumps(asdict(result), ensure_ascii=False))
-        with self._s.transaction() as db:
-            db["qa_asked"].insert({"ref": ref, "user_key": user_key, "at": _now(), "result": payload})
-        return ref
+        return self._recent.record(user_key, result, ref="q" + uuid.uuid4().hex[:12])
 
     def last(self, user_key: str) -> Asked | None:
-        rows = self._s.rows("select * from qa_asked where user_key = ? order by at desc, rowid desc "
-                            "limit 1", (user_key,))  # fmt: skip
-        return self._asked(rows[0]) if rows else None
+        return self._recent.last(user_key)
 
     def get(self, ref: str) -> Asked | None:
-        rows = self._s.rows("select * from qa_asked where ref = ?", (ref,))
-        return self._asked(rows[0]) if rows else None
+        return self._recent.get(ref) or self._stored(ref)
 
     def feedback(self, ref: str, user_key: str, value: str, comment: str = "") -> bool:
+        asked = self._recent.get(ref)
         with self._s.transaction() as db:
-            if not list(db.query("select 1 from qa_asked where ref = ?", (ref,))):
+            if asked is not None:
+                payload = self._s.cipher.seal(json.dumps(asdict(asked.result), ensure_ascii=False))
+                db["qa_asked"].insert({"ref": ref, "user_key": asked.user_key, "at": _now(),
+                                       "result": payload}, ignore=True)  # fmt: skip
+            elif not list(db.query("select 1 from qa_asked where ref = ?", (ref,))):
                 return False
             db["qa_feedback"].insert({"ref": ref, "user_key": user_key, "value": value,
                                       "comment": self._s.cipher.seal(comment), "at": _now()})  # fmt: skip
         return True
+
+    def feedback_rows(self) -> list[dict]:
+        """What was rated, decrypted, oldest first (for an admin improving the knowledge)."""
+        rows = self._s.rows("select f.ref, f.user_key, f.value, f.comment, f.at, a.result "
+                            "from qa_feedback f join qa_asked a using (ref) order by f.id")  # fmt: skip
+        return [{**row, "comment": self._s.cipher.open(row["comment"]),
+                 "question": self._asked(row).result.query} for row in rows]  # fmt: skip
+
+    def _stored(self, ref: str) -> Asked | None:
+        rows = self._s.rows("select * from qa_asked where ref = ?", (ref,))
+        return self._asked(rows[0]) if rows else None
 
     def _asked(self, row: dict) -> Asked:
         data = json.loads(self._s.cipher.open(row["result"]))
