@@ -34,24 +34,28 @@ class TeamsServer:
         self.url = f"http://127.0.0.1:{self.port}/api/messages"
 
     def post(self, activity: dict | bytes, *, headers: dict | None = None, url: str | None = None):
-        """POST to /api/messages → (status, parsed JSON body or None)."""
-        data = activity if isinstance(activity, bytes) else json.dumps(activity).encode()
-        request = urllib.request.Request(
-            url or self.url, data=data, method="POST",
-            headers={"Content-Type": "application/json", **(headers or {})},
-        )  # fmt: skip
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                body = response.read()
-                return response.status, json.loads(body) if body else None
-        except urllib.error.HTTPError as err:
-            body = err.read()
-            return err.code, json.loads(body) if body else None
+        return post_activity(url or self.url, activity, headers=headers)
 
     def stop(self) -> None:
         asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+
+def post_activity(url: str, activity: dict | bytes, *, headers: dict | None = None):
+    """POST to /api/messages → (status, parsed JSON body or None)."""
+    data = activity if isinstance(activity, bytes) else json.dumps(activity).encode()
+    request = urllib.request.Request(
+        url, data=data, method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+            return response.status, json.loads(body) if body else None
+    except urllib.error.HTTPError as err:
+        body = err.read()
+        return err.code, json.loads(body) if body else None
 
 
 async def _start(app: web.Application):
