@@ -88,3 +88,16 @@ def test_load_eval_validates(tmp_path):
 def test_missing_eval_set_exits_with_message(tmp_path, capsys):
     assert bench_main(["--eval", str(tmp_path / "nope.jsonl")]) == 2
     assert "evaluation set not found" in capsys.readouterr().err
+
+
+def test_crossval_holds_out_every_question_once_and_never_trains_on_it():
+    from bench.crossval import _folds
+    from knowledge.curated import Curated
+
+    questions = {"3.5": tuple(f"q{i}" for i in range(7)), "none": ("a", "b", "c")}
+    seen = []
+    for train, held_out in _folds(Curated(questions=questions, synonyms={}, answers=())):
+        for clause_id, question in held_out:
+            assert question not in train[clause_id]
+        seen += held_out
+    assert sorted(seen) == sorted((c, q) for c, qs in questions.items() for q in qs)
