@@ -27,6 +27,16 @@ _REPORT_INTENT = re.compile(
     r"\b(file|start|submit|write|make|fill\s+out|fill\s+in|begin|open|create|do)\b.{0,40}?"
     r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b", re.IGNORECASE
 )
+_GREETING = re.compile(
+    r"^(hi|hello|hey|hiya|howdy|good\s+(morning|afternoon|evening))\b[\s!.,?]*(there|edc|bot)?[\s!.?]*$",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"^(thanks|thank\s+you|thx|ty|cheers)\b[\s\w!.,]{0,20}$", re.IGNORECASE)
+# "when was this policy adopted / last revised / what version": the policy's own metadata.
+_ABOUT_POLICY = re.compile(
+    r"\b(when|what|which|latest|last)\b.{0,30}\b(adopted|revised|updated|amended|version|"
+    r"revision|date)\b|\bwho\s+(wrote|adopted|approved)\b.{0,20}\bpolicy\b", re.IGNORECASE
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -55,6 +65,12 @@ def parse(text: str) -> Command:
         return Command("clause", clause.group(1))
     if _REPORT_INTENT.search(text) and not _is_question(text):
         return Command("report")
+    if _GREETING.match(text):
+        return Command("greeting")
+    if _THANKS.match(text):
+        return Command("thanks")
+    if _ABOUT_POLICY.search(text) and "policy" in text.lower():
+        return Command("policy")
     if len(text) > MAX_QUESTION_CHARS:
         return Command("question", text[:MAX_QUESTION_CHARS], truncated_from=len(text))
     return Command("question", text)

@@ -61,8 +61,10 @@ class Bot:
             self.qa_log.feedback(ref, key, "comment", command.arg)
             return [_note(strings.FEEDBACK_THANKS)]
         self._awaiting_comment.pop(key, None)
-        if command.name in ("empty", "help"):
+        if command.name in ("empty", "help", "greeting"):
             return [Reply((Text(strings.HELP),), kind="help")]
+        if command.name == "thanks":
+            return [_note(strings.YOU_ARE_WELCOME)]
         if command.name == "policy":
             return [toc_reply(self.policy)]
         if command.name == "clause":

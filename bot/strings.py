@@ -56,6 +56,7 @@ TOO_LONG = (
 NO_WORDS = "I couldn't find any words in that. Type /edc help to see what I can do."
 SHARE_GONE = "That answer is no longer available to share; ask the question again."
 SHARED_QUESTION = "Shared from /edc: “{query}”"
+YOU_ARE_WELCOME = "You're welcome. Ask me anything else about the policy, any time."
 FEEDBACK_THANKS = "Thanks — your feedback was recorded."
 FEEDBACK_ASK = "Sorry that didn't help. What were you looking for? (Reply in a few words.)"
 ERROR = "Sorry, something went wrong on my side (incident {incident}). Nothing you typed was lost; please try again."

@@ -24,6 +24,15 @@ from bot.commands import MAX_QUESTION_CHARS, clean, parse
          "report a colleague who posts student photos?"),
         ("ack EDC-2026-0001", "ack", "EDC-2026-0001"),
         ("edit content", "edit", "content"),
+        ("hello", "greeting", ""),
+        ("Good morning!", "greeting", ""),
+        ("thanks!", "thanks", ""),
+        ("thank you so much", "thanks", ""),
+        ("when was this policy adopted", "policy", ""),
+        ("what's the latest revision date of the policy?", "policy", ""),
+        ("hello, can i text a student?", "question", "hello, can i text a student?"),
+        ("thanks but can I friend a parent on facebook?", "question",
+         "thanks but can I friend a parent on facebook?"),
     ],
 )  # fmt: skip
 def test_parse(text, name, arg):
