@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Config
 from bot.engine import Bot
-from handlers.slack.dedupe import Seen
+from bot.seen import Seen
 from handlers.slack.delivery import DirectChannels, Replier
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.notifier import SlackNotifier

@@ -11,39 +11,8 @@ each answer before asking the next question).
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-
 EVENT_TTL = 3600.0  # Slack retries for up to about an hour in the worst case
 CLICK_TTL = 10.0  # two presses of the same button on the same message within this = one
-
-
-class Seen:
-    """A thread-safe set of keys that forgets each key after its time to live."""
-
-    def __init__(self, *, max_items: int = 50_000, clock: Callable[[], float] = time.monotonic):
-        self._max = max_items
-        self._clock = clock
-        self._expires: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first(self, key: str, ttl: float = EVENT_TTL) -> bool:
-        """True the first time `key` is offered within `ttl` seconds; False for a repeat."""
-        now = self._clock()
-        with self._lock:
-            expires = self._expires.get(key)
-            if expires is not None and expires > now:
-                return False
-            self._expires[key] = now + ttl
-            self._expires.move_to_end(key)
-            while len(self._expires) > self._max:
-                self._expires.popitem(last=False)
-            return True
-
-    def __len__(self) -> int:
-        return len(self._expires)
 
 
 def event_key(body: dict) -> str | None:

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.engine import Bot
 from bot.messages import Action, Incoming
+from bot.seen import Seen
 from handlers.slack import dedupe, inbound, strings
 from handlers.slack.blocks import ACTION_PREFIX, action_name
 from handlers.slack.delivery import Replier
@@ -39,7 +40,7 @@ class SlackListeners:
     """What happens for each kind of Slack payload. Registered on a Bolt App by `register`."""
 
     def __init__(
-        self, *, bot: Bot, replier: Replier, queues: UserQueues, seen: dedupe.Seen,
+        self, *, bot: Bot, replier: Replier, queues: UserQueues, seen: Seen,
         members: Members, supervisor_channel: str = "", forms=None, home_data=None,
     ) -> None:  # fmt: skip
         self.bot = bot
@@ -180,10 +181,10 @@ class SlackListeners:
     def _first_event(self, body: dict) -> bool:
         key = dedupe.event_key(body)
         message = dedupe.message_key(body.get("event") or {})
-        first = key is None or self.seen.first(key)
+        first = key is None or self.seen.first(key, dedupe.EVENT_TTL)
         # The same message can also arrive under a second event ID (message.im + app_mention).
         if first and message and message != key:
-            first = self.seen.first(message)
+            first = self.seen.first(message, dedupe.EVENT_TTL)
         if not first:
             log.info("ignored a repeated Slack event %s", key or message)
         return first
