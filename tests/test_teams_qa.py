@@ -41,7 +41,7 @@ def test_welcome_in_a_team_is_posted_to_the_team(teams):
     teams.post(bot_added(teams.service_url, scope="team"))
     [call] = teams.connector.sent()
     assert call.conversation_id.startswith("19:team-general")
-    assert "1:1" in texts(call)
+    assert "private chat" in texts(call)
 
 
 def test_a_member_joining_is_not_welcomed(teams):
@@ -67,15 +67,20 @@ def test_question_in_personal_chat_gets_an_adaptive_card_quoting_the_policy(team
     assert "clause.show" in names  # related clauses
 
 
-def test_question_in_a_channel_is_answered_in_its_thread_without_the_mention(teams, policy_text):
+def test_question_in_a_channel_is_answered_privately_with_a_note_in_its_thread(teams, policy_text):
     teams.post(in_channel(teams.service_url, "can I friend a parent on facebook?"))
-    [call] = teams.connector.sent()
-    assert call.conversation_id == f"{CHANNEL};messageid=1699999999999"
-    assert call.activity_id  # a reply to the question's activity, i.e. in its thread
-    assert quotes(call)
+    [created] = teams.connector.created()
+    assert created.body["members"] == [{"id": "29:user-1"}]
+    answer, note = teams.connector.sent()
+    # The answer went to the asker's personal chat, not the channel.
+    assert not answer.conversation_id.startswith(CHANNEL)
+    assert quotes(answer) and all(q in policy_text for q in quotes(answer))
     # The mention was stripped: the core answered the question, not "<at>EDC</at> …".
-    assert core_strings.DECLINE not in texts(call)
-    assert "<at>" not in json.dumps(call.body)
+    assert core_strings.DECLINE not in texts(answer)
+    assert "<at>" not in json.dumps(answer.body)
+    # The thread is told where the answer went, and shows nothing of it.
+    assert note.conversation_id == f"{CHANNEL};messageid=1699999999999" and note.activity_id
+    assert strings.ANSWERED_IN_PERSONAL in texts(note) and not quotes(note)
 
 
 def test_typed_commands_work_as_in_the_console(teams, policy):

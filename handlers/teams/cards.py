@@ -34,9 +34,9 @@ CARD_VERSION = "1.5"  # Teams desktop, web and mobile
 PROMPT_ACTION = "dialog.answer"
 DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"  # the two inputs of a datetime Prompt
 MAX_VALUE_CHARS = 3000  # per reporter answer, keeps a full review card under Teams' 28 KB
-# Sharing into a channel is a Slack idiom (ephemeral answer → public); in Teams a channel
-# question is already answered in its thread and a personal chat has no channel to share to.
-HIDDEN_ACTIONS = OPTIONAL_ACTIONS  # no public sharing (answers stay in place), no whole-form card
+# Sharing into a channel is a Slack idiom (ephemeral answer → public); in Teams the answer is in
+# a personal chat, which has no channel to share to. No whole-form card either (Slack's modal).
+HIDDEN_ACTIONS = OPTIONAL_ACTIONS
 
 _VERDICT_STYLE = {
     "prohibited": "attention",

@@ -18,9 +18,10 @@ This chat is private between you and me."""
 WELCOME_CHANNEL = """\
 I answer questions about the district's Social Networking policy (EDC) and quote the policy \
 word for word. Mention me with a question — for example *@EDC can I text a student?* — and I'll \
-answer in the thread. Answers in a channel are visible to everyone in it: for a private \
-question, or to file a report, chat with me 1:1 (I'll move reports there automatically)."""
+answer you in a private chat: answers are private to the person who asks. Reports are filed in \
+that private chat too."""
 
+ANSWERED_IN_PERSONAL = "I've answered you in a private chat — answers are private to the person who asks."
 MOVED_TO_PERSONAL = "I've sent you a private message to continue there — reports are confidential."
 PERSONAL_CHAT_FAILED = (
     "I couldn't open a private chat with you. Find EDC under Apps in Teams, open a chat with it, "

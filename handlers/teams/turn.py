@@ -75,15 +75,16 @@ class TeamsTurns(SdkBot):
 
     # ---- where replies go ----
     async def _deliver(self, context: TurnContext, event: Event, replies: list[Reply]) -> None:
-        here = [r for r in replies if r.to != "dm" or event.scope == "personal"]
-        private = [r for r in replies if r.to == "dm" and event.scope != "personal"]
+        private = [r for r in replies if _goes_to_personal_chat(r, event.scope)]
+        here = [r for r in replies if r not in private]
         if private:
             try:
                 target = await self._personal_chat(context)
                 for reply in private:
                     await self._connector.send(target, _message(reply, "personal"))
                 if not here:
-                    here = [_note(strings.MOVED_TO_PERSONAL)]
+                    moved = any(r.to == "dm" for r in private)
+                    here = [_note(strings.MOVED_TO_PERSONAL if moved else strings.ANSWERED_IN_PERSONAL)]
             except DeliveryError as exc:
                 log.warning(
                     "could not open a personal chat with %s: %s", event.incoming.user_id, exc
@@ -156,6 +157,19 @@ class TeamsTurns(SdkBot):
                 sender.id, Target(activity.service_url, activity.conversation.id, tenant)
             )
         self._known[sender.id] = facts
+
+
+# Teams has no ephemeral messages: an answer to a question asked in a channel goes to the
+# asker's personal chat (answers are private to the asker unless they choose to share), and so
+# does anything the core sends to the DM (a report dialog). The policy text itself (help,
+# clauses, the table of contents) is public and stays in the thread.
+PRIVATE_KINDS = frozenset({"answer", "decline"})
+
+
+def _goes_to_personal_chat(reply: Reply, scope: str) -> bool:
+    if scope == "personal":
+        return False
+    return reply.to == "dm" or (reply.private and reply.kind in PRIVATE_KINDS)
 
 
 def welcome(scope: str) -> Reply:
