@@ -90,7 +90,8 @@ class DeliveryWorker:
     def run_once(self, now: datetime) -> int:
         """Queue what time made due, then try every due message once; return how many were sent."""
         self._schedule(now)
-        return sum(self._send(item, now) for item in self.records.outbox.due(now))
+        due = self.records.outbox.due(now, platforms=tuple(self.routes))
+        return sum(self._send(item, now) for item in due)
 
     def _schedule(self, now: datetime) -> None:
         outbox = self.records.outbox
@@ -130,8 +131,12 @@ class DeliveryWorker:
         if report is None:
             raise DeliveryError(f"report {item.subject} not found", permanent=True)
         if item.purpose in ("post", "reannounce"):
+            # Filed while no supervisor channel was configured: the channel set since then.
+            destination = item.destination or route.destination
+            if not destination:
+                raise DeliveryError(f"no supervisor channel is configured for {item.platform}")
             reply = self.cards.card(report, reannounce=item.purpose == "reannounce")
-            return route.notifier.post(item.destination, reply, key=item.key).ref
+            return route.notifier.post(destination, reply, key=item.key).ref
         if item.purpose == "update":
             ref = self.records.outbox.posted_ref(item.subject, item.platform, item.destination)
             if not ref:

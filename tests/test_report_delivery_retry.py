@@ -3,11 +3,14 @@ posting and recording the post does not duplicate it; retry_after is honoured.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.config import Config
 from bot.notify import DeliveryError, Posted
+from bot.wiring import build_core
 from handlers.console_notifier import LOG_NAME
-from tests.report_support import REPORT_ANSWERS, make_core, say
+from tests.report_support import KEY, REPORT_ANSWERS, make_core, say
 
 
 class FlakyNotifier:
@@ -80,7 +83,7 @@ def test_crash_after_posting_does_not_post_twice(tmp_path, index):
     """The post reached the log but the process died before the outbox recorded it."""
     core = make_core(tmp_path, index)
     number = _file_report(core)
-    item = core.records.outbox.due(datetime.now(UTC))[0]
+    item = core.records.outbox.due(datetime.now(UTC), platforms=("console",))[0]
     notifier = core.worker.routes["console"].notifier
     notifier.post(item.destination, core.worker.cards.card(core.records.reports.get(number)), key=item.key)
     core.records.close()
@@ -88,3 +91,36 @@ def test_crash_after_posting_does_not_post_twice(tmp_path, index):
     again = make_core(tmp_path, index)  # restart: the outbox still lists the post as pending
     assert again.worker.run_once(datetime.now(UTC)) == 1
     assert (tmp_path / LOG_NAME).read_text().count(f"key={item.key}") == 1
+
+
+
+def _core_with(tmp_path, index, notifier, destination: str):
+    config = replace(Config(), database_path=tmp_path / "edc.sqlite3", encryption_key=KEY)
+    core = build_core(config, index=index)
+    core.add_route(notifier, destination)
+    return core
+
+
+def test_a_report_filed_before_the_channel_was_configured_goes_to_it_once_it_is(tmp_path, index):
+    unconfigured = FlakyNotifier(0)
+    core = _core_with(tmp_path, index, unconfigured, "")  # no supervisor channel set yet
+    number = _file_report(core)
+    assert core.worker.run_once(datetime.now(UTC)) == 0 and unconfigured.posts == []
+    core.records.close()
+
+    configured = FlakyNotifier(0)  # the admin sets the channel and restarts
+    again = _core_with(tmp_path, index, configured, "C-SUPERVISORS")
+    assert again.worker.run_once(datetime.now(UTC) + timedelta(hours=1)) == 1
+    assert len(configured.posts) == 1 and number in configured.posts[0]
+
+
+def test_a_process_without_a_platform_leaves_its_deliveries_alone(tmp_path, index):
+    core = make_core(tmp_path, index)
+    _file_report(core)  # queued for the console route
+    core.records.close()
+
+    slack_only = FlakyNotifier(0)
+    slack_only.platform = "slack"
+    other = _core_with(tmp_path, index, slack_only, "C1")
+    assert other.worker.run_once(datetime.now(UTC)) == 0
+    assert other.records.outbox.due(datetime.now(UTC), platforms=("console",))  # still pending

@@ -45,10 +45,16 @@ class Outbox:
             return enqueue(db, subject=subject, purpose=purpose, platform=platform,
                            destination=destination, now=now)  # fmt: skip
 
-    def due(self, now: datetime, limit: int = 20) -> list[OutboxItem]:
+    def due(self, now: datetime, *, platforms: tuple[str, ...], limit: int = 20) -> list[OutboxItem]:
+        """Pending messages for these platforms whose time has come. Another process (the
+        console chat on the same database, say) leaves the other platforms' messages alone."""
+        if not platforms:
+            return []
+        marks = ", ".join("?" for _ in platforms)
         rows = self._s.rows(
-            "select * from outbox where state = 'pending' and next_at <= ? order by next_at limit ?",
-            (stamp(now), limit),
+            f"select * from outbox where state = 'pending' and next_at <= ? and platform in ({marks}) "
+            "order by next_at limit ?",
+            (stamp(now), *platforms, limit),
         )
         return [_item(r) for r in rows]
 
