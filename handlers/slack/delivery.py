@@ -96,13 +96,8 @@ class Replier:
                 self.client.chat_postMessage(
                     channel=self.dms.channel_for(origin.user_id), **message, **POST_OPTIONS
                 )
-            elif origin.response_url:
-                self._respond(origin.response_url, message, response_type="ephemeral")
-            elif origin.channel_id:
-                self.client.chat_postEphemeral(
-                    channel=origin.channel_id, user=origin.user_id, **message,
-                    **({"thread_ts": origin.thread_ts} if origin.thread_ts else {}),
-                )  # fmt: skip
+            else:
+                self._only_to_user(origin, message)
         except (SlackApiError, ResponseUrlError) as exc:
             log.warning("could not send a note to %s: %s", origin.user_id, _error(exc))
 
@@ -114,6 +109,12 @@ class Replier:
                 {"type": "mrkdwn", "text": f"/edc {escape(origin.text)}"[:3000], "verbatim": True}
             ]}  # fmt: skip
             message["blocks"] = [asked] + message["blocks"][:49]
+        if not self._only_to_user(origin, message):  # App Home buttons: the DM is the private place
+            self.to_dm(origin.user_id, reply)
+
+    def _only_to_user(self, origin: Origin, message: dict) -> bool:
+        """Post `message` visible to the user alone where they are; False when there is no such
+        place (no response_url and no channel)."""
         if origin.response_url:
             self._respond(origin.response_url, message, response_type="ephemeral")
         elif origin.channel_id:
@@ -121,8 +122,9 @@ class Replier:
                 channel=origin.channel_id, user=origin.user_id, **message,
                 **({"thread_ts": origin.thread_ts} if origin.thread_ts else {}),
             )  # fmt: skip
-        else:  # App Home buttons have neither: the DM is the private place
-            self.to_dm(origin.user_id, reply)
+        else:
+            return False
+        return True
 
     def _public(self, origin: Origin, reply: Reply) -> None:
         message = render(reply, shared_by=origin.user_id)
