@@ -120,7 +120,10 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
             from handlers.slack.bolt_app import build_slack, slack_supervisor_check
 
             ack_checks["slack"] = slack_supervisor_check(config)
-            slack = build_slack(config, core.bot, socket_mode=socket, core=core)
+            # Over HTTP the answers run in a separate worker process (acks never wait for
+            # them); Socket Mode acks over its own connection and keeps them in-process.
+            slack = build_slack(config, core.bot, socket_mode=socket, core=core,
+                                answer_process=not socket)  # fmt: skip
             core.add_route(slack.notifier, config.slack_supervisor_channel)
             threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
         elif http:
@@ -147,6 +150,8 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
         serve(web_app, port=config.port)
         return 0
     finally:
+        if slack is not None:
+            slack.close()
         core.close()
 
 

@@ -24,7 +24,8 @@ from handlers.slack.delivery import DirectChannels, Replier
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.supervisor import Members, check_channel
-from handlers.slack.work import UserQueues
+from handlers.slack.work import LocalRunner, SlackWork, UserQueues
+from handlers.slack.worker_process import ProcessRunner
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +38,28 @@ class SlackAdapter:
     client: WebClient
     listeners: SlackListeners
     notifier: SlackNotifier
-    queues: UserQueues
+    runner: LocalRunner | ProcessRunner
     config: Config
+
+    @property
+    def queues(self):
+        """The in-process queues (tests wait on them); None with the answer worker process."""
+        return getattr(self.runner, "queues", None)
 
     def check(self) -> list[str]:
         """The start-up check of the supervisor channel (logs; returns the problems)."""
         return check_channel(self.client, self.config.slack_supervisor_channel)
 
     def close(self) -> None:
-        self.queues.shutdown()
+        self.runner.close()
 
 
 def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers: int = 8,
-                core=None) -> SlackAdapter:  # fmt: skip
+                core=None, answer_process: bool = False) -> SlackAdapter:  # fmt: skip
     """The Slack adapter for `bot`. `socket_mode` needs SLACK_APP_TOKEN, HTTP the signing secret.
-    `core` (bot.wiring.Core) adds what needs the records: the modal form and the Home lists."""
+    `core` (bot.wiring.Core) adds what needs the records: the modal form and the Home lists.
+    `answer_process`: the work after each ack runs in a separate, lower-priority process (see
+    handlers/slack/worker_process.py), so acks never wait behind answers."""
     if socket_mode:
         config.require("slack_bot_token", "slack_app_token")
     else:
@@ -77,7 +85,6 @@ def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers:
         logger=logging.getLogger("edc.slack.bolt"),
     )
     dms = DirectChannels(client)
-    queues = UserQueues(max_workers=workers)
     replier = Replier(client=client, dms=dms)
     forms = home_data = None
     if core is not None:
@@ -87,15 +94,18 @@ def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers:
         forms = FormModals(client=client, reports=core.reports, replier=replier,
                            timezone=config.timezone)  # fmt: skip
         home_data = records_home_data(core.records, timezone=config.timezone)
-    listeners = SlackListeners(
-        bot=bot, replier=replier, queues=queues, seen=Seen(),
-        members=Members(client), supervisor_channel=config.slack_supervisor_channel,
-        forms=forms, home_data=home_data,
-    )  # fmt: skip
+    if answer_process:
+        runner = ProcessRunner(config=config, on_wake=core.worker.wake if core else lambda: None)
+    else:
+        work = SlackWork(bot=bot, replier=replier, members=Members(client),
+                         supervisor_channel=config.slack_supervisor_channel,
+                         home_data=home_data, forms=forms is not None)  # fmt: skip
+        runner = LocalRunner(work=work, queues=UserQueues(max_workers=workers))
+    listeners = SlackListeners(runner=runner, seen=Seen(), forms=forms)
     listeners.register(app)
     notifier = SlackNotifier(client=delivery_client, dms=DirectChannels(delivery_client))
     return SlackAdapter(app=app, client=client, listeners=listeners, notifier=notifier,
-                        queues=queues, config=config)  # fmt: skip
+                        runner=runner, config=config)  # fmt: skip
 
 
 def slack_supervisor_check(config: Config):

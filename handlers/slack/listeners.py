@@ -1,9 +1,10 @@
-"""The Bolt listeners: acknowledge first, drop repeats, hand the rest to a per-user queue.
+"""The Bolt listeners: acknowledge first, drop repeats, hand the rest to the runner.
 
 Each listener does the minimum inside Slack's 3-second window — `ack()`, a duplicate check, and
 (for modals) validation, whose errors must travel *in* the ack (`response_action: errors`) —
-then queues the real work. The one exception is opening a modal: its `trigger_id` expires 3
-seconds after the click, so `views.open` is called right after the ack, never from a queue.
+then hands a Task to the runner, which does the real work (handlers/slack/work.py) in this
+process or in the answer worker process. The one exception is opening a modal: its `trigger_id`
+expires 3 seconds after the click, so `views.open` is called right after the ack.
 """
 
 from __future__ import annotations
@@ -12,26 +13,18 @@ import dataclasses
 import logging
 import re
 import uuid
-from collections.abc import Callable
 
-from slack_sdk.errors import SlackApiError
-
-from bot.engine import Bot
-from bot.messages import Action, Incoming
+from bot.messages import Action
 from bot.seen import Seen
 from handlers.slack import dedupe, inbound, strings
 from handlers.slack.blocks import ACTION_PREFIX, action_name
-from handlers.slack.delivery import Replier
-from handlers.slack.home import home_view
-from handlers.slack.supervisor import Members
-from handlers.slack.work import UserQueues
+from handlers.slack.tasks import Task
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/edc"
 EVENTS = ("app_home_opened", "app_mention", "message")  # what manifest.yml subscribes to
 IGNORED_ACTIONS = frozenset({"picker.date", "picker.time"})  # read later from state.values
-SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
 ANSWER_ACTION = "dialog.answer"  # the core's "this field = this value" (value "field=value")
 _OURS = re.compile("^" + re.escape(ACTION_PREFIX))
 
@@ -39,18 +32,10 @@ _OURS = re.compile("^" + re.escape(ACTION_PREFIX))
 class SlackListeners:
     """What happens for each kind of Slack payload. Registered on a Bolt App by `register`."""
 
-    def __init__(
-        self, *, bot: Bot, replier: Replier, queues: UserQueues, seen: Seen,
-        members: Members, supervisor_channel: str = "", forms=None, home_data=None,
-    ) -> None:  # fmt: skip
-        self.bot = bot
-        self.replier = replier
-        self.queues = queues
+    def __init__(self, *, runner, seen: Seen, forms=None) -> None:
+        self.runner = runner  # handlers.slack.work.LocalRunner or worker_process.ProcessRunner
         self.seen = seen
-        self.members = members
-        self.supervisor_channel = supervisor_channel
         self.forms = forms  # handlers.slack.modal.FormModals, when the dialog engine has forms
-        self.home_data = home_data  # callable(user_id) -> (drafts, reports), when records exist
 
     def register(self, app) -> None:
         app.command(COMMAND)(self.on_command)
@@ -67,7 +52,7 @@ class SlackListeners:
     def on_command(self, ack, body: dict) -> None:
         ack()
         incoming, origin = inbound.from_command(body)
-        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+        self.runner.submit(Task("answer", origin.user_id, incoming=incoming, origin=origin))
 
     def on_message(self, ack, body: dict) -> None:
         ack()
@@ -75,8 +60,7 @@ class SlackListeners:
         if translated is None or not self._first_event(body):
             return
         incoming, origin = translated
-        self.replier.dms.remember(origin.user_id, origin.channel_id)
-        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+        self.runner.submit(Task("answer", origin.user_id, incoming=incoming, origin=origin))
 
     def on_mention(self, ack, body: dict, context) -> None:
         ack()
@@ -84,7 +68,7 @@ class SlackListeners:
         if translated is None or not self._first_event(body):
             return
         incoming, origin = translated
-        self._queue(origin.user_id, lambda: self._answer(incoming, origin))
+        self.runner.submit(Task("answer", origin.user_id, incoming=incoming, origin=origin))
 
     def on_home_opened(self, ack, body: dict) -> None:
         ack()
@@ -92,7 +76,7 @@ class SlackListeners:
         if event.get("tab") != "home" or not self._first_event(body):
             return
         user = event.get("user", "")
-        self._queue(user, lambda: self.publish_home(user))
+        self.runner.submit(Task("home", user))
 
     def on_action(self, ack, body: dict) -> None:
         action = (body.get("actions") or [{}])[0]
@@ -119,64 +103,22 @@ class SlackListeners:
         elif name == "prompt.datetime":
             typed = _picked_datetime(body)
             if typed is None:
-                self._queue(origin.user_id, lambda: self.replier.note(origin, strings.PICK_BOTH))
+                self.runner.submit(Task("note", origin.user_id, origin=origin, text=strings.PICK_BOTH))
                 return
             field = action.get("value", "")
             incoming = dataclasses.replace(incoming, action=Action(ANSWER_ACTION, f"{field}={typed}"))
-        self._queue(origin.user_id, lambda: self._act(incoming, origin, name))
+        self.runner.submit(Task("act", origin.user_id, incoming=incoming, origin=origin, name=name))
 
     def on_view_submission(self, ack, body: dict) -> None:
         if self.forms is None:
             ack()
             return
-        self.forms.submit(ack, body, self._queue)
+        self.forms.submit(ack, body, self._send_dm)
 
     def on_error(self, error: Exception, body: dict) -> None:
         incident = uuid.uuid4().hex[:8]
         log.error("incident %s in a Slack listener (%s): %r", incident, body.get("type"), error,
                   exc_info=error)  # fmt: skip
-
-    # ---- the work, after the ack -------------------------------------------------------------
-
-    def _act(self, incoming: Incoming, origin: inbound.Origin, name: str) -> None:
-        if name in SUPERVISOR_ACTIONS and not self._may_acknowledge(origin.user_id):
-            self.replier.note(origin, strings.NOT_A_MEMBER)
-            return
-        self._answer(incoming, origin)
-
-    def _answer(self, incoming: Incoming, origin: inbound.Origin) -> None:
-        # /edc typed in the DM with the bot is private; in a DM between people it is not.
-        if origin.kind == "command" and origin.channel_id.startswith("D") and self._is_bot_dm(origin):
-            origin = dataclasses.replace(origin, in_dm=True)
-            incoming = dataclasses.replace(incoming, is_private=True)
-        if origin.in_dm and origin.kind != "dm":
-            dm = self.replier.dms.channel_for(origin.user_id)
-            incoming = dataclasses.replace(incoming, conversation_id=dm)
-        replies = self.bot.handle(incoming)
-        self.replier.send(origin, replies)
-
-    def publish_home(self, user: str) -> None:
-        drafts, reports = self.home_data(user) if self.home_data else ([], [])
-        view = home_view(drafts=drafts, reports=reports, forms=self.forms is not None)
-        try:
-            self.replier.client.views_publish(user_id=user, view=view)
-        except SlackApiError as exc:
-            log.warning("could not publish App Home for %s: %s", user, exc.response.get("error"))
-
-    def _may_acknowledge(self, user: str) -> bool:
-        if not self.supervisor_channel:
-            return False
-        try:
-            return self.members.is_member(self.supervisor_channel, user)
-        except SlackApiError as exc:
-            log.error("cannot list supervisor channel members: %s", exc.response.get("error"))
-            return False
-
-    def _is_bot_dm(self, origin: inbound.Origin) -> bool:
-        try:
-            return self.replier.dms.channel_for(origin.user_id) == origin.channel_id
-        except SlackApiError:
-            return False
 
     def _first_event(self, body: dict) -> bool:
         key = dedupe.event_key(body)
@@ -189,18 +131,8 @@ class SlackListeners:
             log.info("ignored a repeated Slack event %s", key or message)
         return first
 
-    def _queue(self, user: str, job: Callable[[], None]) -> None:
-        self.queues.submit(user, _guarded(job))
-
-
-def _guarded(job: Callable[[], None]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            job()
-        except Exception:
-            log.exception("incident %s while answering on Slack", uuid.uuid4().hex[:8])
-
-    return run
+    def _send_dm(self, user: str, replies) -> None:
+        self.runner.submit(Task("dm", user, replies=tuple(replies)))
 
 
 def _picked_datetime(body: dict) -> str | None:

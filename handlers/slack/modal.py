@@ -45,7 +45,9 @@ class FormModals:
         except SlackApiError as exc:
             log.warning("could not open the form: %s", exc.response.get("error"))
 
-    def submit(self, ack, body: dict, queue) -> None:
+    def submit(self, ack, body: dict, send_dm) -> None:
+        """Validate and file the whole form inside the ack; `send_dm(user, replies)` sends the
+        receipt afterwards."""
         view = body.get("view") or {}
         name = view.get("callback_id", "").removeprefix(CALLBACK_PREFIX)
         user = (body.get("user") or {}).get("id", "")
@@ -58,8 +60,7 @@ class FormModals:
             ack(response_action="errors", errors={k: v[:200] for k, v in result.errors.items()})
             return
         ack()  # closes the modal; the receipt goes to the DM
-        replies = list(result.replies)
-        queue(user, lambda: [self.replier.to_dm(user, reply) for reply in replies])
+        send_dm(user, result.replies)
 
 
 def form_view(form: FormSpec) -> dict:

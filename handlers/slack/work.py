@@ -1,4 +1,4 @@
-"""Run the slow part of a request after the ack: one queue per user, on a shared thread pool.
+"""The slow part of a request, after the ack: what a Task does, and one queue per user to run it.
 
 Per-user order matters: two quick messages from one person must reach the core in the order
 they were typed (the second may be the answer to the question the first one triggered), while
@@ -7,12 +7,23 @@ different people never wait for each other.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+
+from slack_sdk.errors import SlackApiError
+
+from bot.engine import Bot
+from handlers.slack import strings
+from handlers.slack.delivery import Replier
+from handlers.slack.home import home_view
+from handlers.slack.inbound import Origin
+from handlers.slack.supervisor import Members
+from handlers.slack.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +55,7 @@ class UserQueues:
                 job = queue.popleft()
             try:
                 job()
-            except Exception:  # a job's own error boundary failed; keep the queue alive
+            except Exception:  # keep the queue alive; the incident id is in the log
                 log.exception("incident %s in a Slack background job", uuid.uuid4().hex[:8])
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -54,3 +65,91 @@ class UserQueues:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
+
+
+class SlackWork:
+    """Runs one Task: asks the core, sends the replies the Slack way."""
+
+    def __init__(self, *, bot: Bot, replier: Replier, members: Members, supervisor_channel: str = "",
+                 home_data=None, forms: bool = False) -> None:  # fmt: skip
+        self.bot = bot
+        self.replier = replier
+        self.members = members
+        self.supervisor_channel = supervisor_channel
+        self.home_data = home_data  # callable(user_id) -> (drafts, reports), when records exist
+        self.forms = forms  # whether Home offers "Fill in as a form"
+
+    def run(self, task: Task) -> None:
+        if task.kind == "answer":
+            self._answer(task.incoming, task.origin)
+        elif task.kind == "act":
+            self._act(task)
+        elif task.kind == "home":
+            self.publish_home(task.user)
+        elif task.kind == "note":
+            self.replier.note(task.origin, task.text)
+        elif task.kind == "dm":
+            for reply in task.replies:
+                self.replier.to_dm(task.user, reply)
+
+    def _act(self, task: Task) -> None:
+        if task.name in SUPERVISOR_ACTIONS and not self._may_acknowledge(task.user):
+            self.replier.note(task.origin, strings.NOT_A_MEMBER)
+            return
+        self._answer(task.incoming, task.origin)
+
+    def _answer(self, incoming, origin: Origin) -> None:
+        if origin.kind == "dm":
+            self.replier.dms.remember(origin.user_id, origin.channel_id)
+        # /edc typed in the DM with the bot is private; in a DM between people it is not.
+        if origin.kind == "command" and origin.channel_id.startswith("D") and self._is_bot_dm(origin):
+            origin = dataclasses.replace(origin, in_dm=True)
+            incoming = dataclasses.replace(incoming, is_private=True)
+        if origin.in_dm and origin.kind != "dm":
+            dm = self.replier.dms.channel_for(origin.user_id)
+            incoming = dataclasses.replace(incoming, conversation_id=dm)
+        replies = self.bot.handle(incoming)
+        self.replier.send(origin, replies)
+
+    def publish_home(self, user: str) -> None:
+        drafts, reports = self.home_data(user) if self.home_data else ([], [])
+        view = home_view(drafts=drafts, reports=reports, forms=self.forms)
+        try:
+            self.replier.client.views_publish(user_id=user, view=view)
+        except SlackApiError as exc:
+            log.warning("could not publish App Home for %s: %s", user, exc.response.get("error"))
+
+    def _may_acknowledge(self, user: str) -> bool:
+        if not self.supervisor_channel:
+            return False
+        try:
+            return self.members.is_member(self.supervisor_channel, user)
+        except SlackApiError as exc:
+            log.error("cannot list supervisor channel members: %s", exc.response.get("error"))
+            return False
+
+    def _is_bot_dm(self, origin: Origin) -> bool:
+        try:
+            return self.replier.dms.channel_for(origin.user_id) == origin.channel_id
+        except SlackApiError:
+            return False
+
+
+class LocalRunner:
+    """Runs Tasks in this process, on the per-user queues."""
+
+    def __init__(self, *, work: SlackWork, queues: UserQueues) -> None:
+        self.work = work
+        self.queues = queues
+
+    def submit(self, task: Task) -> None:
+        self.queues.submit(task.user, lambda: self.work.run(task))  # the queue logs any failure
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        return self.queues.wait_idle(timeout)
+
+    def close(self) -> None:
+        self.queues.shutdown()

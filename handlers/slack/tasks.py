@@ -1,0 +1,20 @@
+"""What a listener hands over after the ack: plain, picklable data, so the work can run in this
+process or in the answer worker process alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.messages import Incoming, Reply
+from handlers.slack.inbound import Origin
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: str  # "answer" | "act" | "home" | "note" | "dm"
+    user: str  # whose queue it joins: one user's tasks run in order
+    incoming: Incoming | None = None
+    origin: Origin | None = None
+    name: str = ""  # "act": the action's name
+    text: str = ""  # "note": the text
+    replies: tuple[Reply, ...] = ()  # "dm": what to send
