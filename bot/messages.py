@@ -108,7 +108,3 @@ class Reply:
     kind: str = "answer"  # what it is, for adapters that place replies differently
     # Where it goes: "" = the conversation asked in; "dm" = the user's private conversation.
     to: str = ""
-
-    @property
-    def quotes(self) -> tuple[Quote, ...]:
-        return tuple(p for p in self.parts if isinstance(p, Quote))

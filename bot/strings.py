@@ -30,7 +30,6 @@ DECLINE_WHO = (
     "For anything the policy doesn't address, ask your immediate supervisor (usually your "
     "principal) or the district office."
 )
-ANSWER_HEADING = "What the policy says"
 RELATED = "Related"
 REFERENCE_TO_CLAUSE = "This refers to {target}. {note}"
 REFERENCE_EXTERNAL = (

@@ -27,7 +27,6 @@ REMEMBERED = "Last time you named {value} — type “same” to use it again."
 CANNOT_SKIP = "This question can't be skipped. {prompt_hint}"
 SKIPPED = "Skipped."
 STALE_BUTTON = "That button belongs to an earlier question. Here's where we are:"
-CHOICE_HINT = "Type the number or the words."
 
 # ---- moving around ------------------------------------------------------------------------
 STARTED = "{title}. {intro}"
@@ -89,7 +88,6 @@ OPEN_DRAFT = (
 )
 BUTTON_RESUME = "Continue"
 BUTTON_START_OVER = "Start over"
-BUTTON_START_CONCERN = "Start policy concern notice"
 NO_DRAFTS = "You have no unfinished reports. Type /edc report or /edc concern to start one."
 DRAFTS_HEADING = "Your drafts"
 DRAFT_LINE = "{title} — started {started}, {done} of {total} answered ({status})"
@@ -116,8 +114,6 @@ VIEW_WHICH = "Which report? Type view and its number, e.g. /edc view EDC-2026-00
 
 CARD_HEADING = "{title} {number}"
 CARD_REANNOUNCE = "Reminder: {number} has not been acknowledged yet."
-CARD_FOR = "For {supervisor}"
-CARD_FROM = "From {reporter}"
 CARD_ACKED = "Acknowledged by {by} at {at}"
 CARD_SUMMARY_NOTE = "The full report is shown only to whoever presses View report; each view is recorded."
 CARD_AMENDS = "Addendum to {number}"

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from bot.records.models import Report
 from bot.timeparse import describe
 
-FORMATS = ("csv", "json", "html")
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>EDC reports</title>
 <style>

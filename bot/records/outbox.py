@@ -58,10 +58,6 @@ class Outbox:
         )
         return [_item(r) for r in rows]
 
-    def next_due(self) -> str | None:
-        rows = self._s.rows("select min(next_at) as at from outbox where state = 'pending'")
-        return rows[0]["at"] if rows else None
-
     def sent(self, item: OutboxItem, *, posted_ref: str, now: datetime) -> None:
         with self._s.transaction() as db:
             db.execute("update outbox set state = 'sent', posted_ref = ?, sent_at = ?, attempts = ? "

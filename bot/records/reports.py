@@ -101,9 +101,6 @@ class Reports:
             (stamp(delivered_before),),
         )]  # fmt: skip
 
-    def addenda_count(self, number: str) -> int:
-        return self._s.rows("select count(*) as n from reports where amends = ?", (number,))[0]["n"]
-
     def _number(self, db, sub: Submission, now: datetime) -> str:
         if sub.amends:
             count = next(db.query("select count(*) as n from reports where amends = ?", (sub.amends,)))

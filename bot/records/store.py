@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.records import audit
-from bot.records.clock import stamp
 from bot.records.crypto import load_cipher
 from bot.records.database import Storage, open_storage
 from bot.records.drafts import Drafts
@@ -48,11 +46,6 @@ class Records:
     def audit_entries(self, subject: str | None = None) -> list[audit.Entry]:
         with self.storage.transaction() as db:
             return audit.entries(db, subject)
-
-    def record_event(self, *, event: str, subject: str, actor: str, now: datetime,
-                     detail: dict | None = None) -> None:  # fmt: skip
-        with self.storage.transaction() as db:
-            audit.append(db, at=stamp(now), event=event, subject=subject, actor=actor, detail=detail)
 
     def close(self) -> None:
         self.storage.close()

@@ -153,10 +153,6 @@ class Replier:
         """A response_url is valid for 30 minutes and 5 messages, and needs no token."""
         self.urls.post(response_url, {**message, "response_type": response_type, "replace_original": False})
 
-    def replace_original(self, response_url: str, message: dict) -> None:
-        """Replace the message a button was on (a dialog question once it is answered)."""
-        self.urls.post(response_url, {**message, "replace_original": True})
-
     def _failed(self, origin: Origin, reply: Reply, exc: Exception) -> None:
         incident = uuid.uuid4().hex[:8]
         log.error("incident %s: could not send a %s reply to %s: %s", incident, reply.kind,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.messages import Action, Incoming
-from handlers.slack.blocks import ACTION_PREFIX, action_name
+from handlers.slack.blocks import action_name
 from handlers.slack.escape import from_slack
 
 PLATFORM = "slack"
@@ -103,10 +103,6 @@ def from_action(body: dict, action: dict, *, text: str = "") -> tuple[Incoming, 
         action=Action(name, value if value != "-" else ""),
     )  # fmt: skip
     return incoming, origin
-
-
-def is_ours(action: dict) -> bool:
-    return str(action.get("action_id", "")).startswith(ACTION_PREFIX)
 
 
 def is_noise(event: dict) -> bool:

@@ -10,7 +10,6 @@ retries.
 from __future__ import annotations
 
 import logging
-import threading
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +23,3 @@ def socket_handler(adapter, *, ping_interval: float = 10):
         logger=logging.getLogger("edc.slack.socket"), ping_interval=ping_interval,
         auto_reconnect_enabled=True,
     )  # fmt: skip
-
-
-def run_socket_mode(adapter, *, stop: threading.Event | None = None) -> None:
-    """Connect and serve until `stop` is set (or forever, until Ctrl-C)."""
-    handler = socket_handler(adapter)
-    handler.connect()
-    log.info("connected to Slack over Socket Mode")
-    try:
-        (stop or threading.Event()).wait()
-    finally:
-        handler.close()

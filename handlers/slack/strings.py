@@ -46,13 +46,8 @@ HOME_NO_SUBMITTED = "You haven't submitted any reports."
 HOME_PRIVACY = "Everything you ask or write here is private to you and your supervisor."
 
 # Modal
-MODAL_TITLE = "Emergency-call report"
 MODAL_SUBMIT = "Submit"
 MODAL_CANCEL = "Cancel"
-MODAL_SUBMITTED = "Submitted — a receipt is in your chat with me."
-FORM_EXPIRED = (
-    "That form took too long to open (Slack allows 3 seconds). Please press the button again."
-)
 
 # Log lines for the district IT person (start-up check of the supervisor channel)
 LOG_NO_SUPERVISOR_CHANNEL = (

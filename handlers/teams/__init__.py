@@ -2,7 +2,7 @@
 
 Everything that knows about botbuilder / botframework lives in this package, so a move to the
 Microsoft 365 Agents SDK (the Bot Framework SDK's successor) touches these files alone. Importing
-the package imports nothing from the SDK: `server.add_teams_routes` is the entry point and pulls
+the package imports nothing from the SDK: `server.build_teams` is the entry point and pulls
 the SDK in lazily, only when Teams is served.
 
     activities.py   Bot Framework activity → the core's Incoming (mentions, card submits, noise)

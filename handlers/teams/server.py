@@ -30,7 +30,7 @@ LOCAL_MODE_WARNING = (
 
 @dataclass
 class TeamsApp:
-    """What add_teams_routes built: the core's Notifier for Teams, and things tests inspect."""
+    """What build_teams built: the core's Notifier for Teams, and things tests inspect."""
 
     notifier: object  # handlers.teams.notifier.TeamsNotifier
     turns: object  # handlers.teams.turn.TeamsTurns
@@ -54,16 +54,6 @@ class TeamsApp:
     def close(self) -> None:
         self.notifier.close()
         self.store.close()
-
-
-def add_teams_routes(
-    web_app: web.Application, *, core: Bot, config: Config, store=None
-) -> TeamsApp:
-    """Mount POST /api/messages on `web_app`; returns the notifier the outbox should use."""
-    teams = build_teams(core=core, config=config, store=store)
-    for method, path, handler in teams.routes:
-        web_app.router.add_route(method, path, handler)
-    return teams
 
 
 def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None = None) -> TeamsApp:
