@@ -91,7 +91,7 @@ def minimal_app(api_url: str) -> web.Application:
               token_verification_enabled=False, process_before_response=True,
               logger=logging.getLogger("minimal.bolt"))  # fmt: skip
     app.command("/edc")(lambda ack: ack())
-    return build_web_app(None, slack=SimpleNamespace(app=app))
+    return build_web_app(None, slack=SimpleNamespace(app=app, after_request=lambda: None))
 
 
 def main(argv: list[str]) -> int:

@@ -27,12 +27,13 @@ Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 def build_web_app(
     config=None, *, slack=None, extra_routes: Iterable[Route] = (), dispatch_threads: int = 32
 ) -> web.Application:
-    """The aiohttp application. `slack` is a handlers.slack.bolt_app.SlackAdapter (or None);
+    """The aiohttp application. `slack` is a handlers.slack.bolt_app.SlackAdapter (or None):
+    its `app` (Bolt) handles each request, its `after_request()` runs after each, on the loop;
     `extra_routes` are (method, path, handler) triples, e.g. ("POST", "/api/messages", h)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_error_boundary])
     surfaces: list[str] = []
     if slack is not None:
-        app.router.add_post(SLACK_PATH, _slack_handler(slack.app, dispatch_threads))
+        app.router.add_post(SLACK_PATH, _slack_handler(slack, dispatch_threads))
         surfaces.append("slack")
     for method, path, handler in extra_routes:
         app.router.add_route(method, path, handler)
@@ -45,7 +46,7 @@ def build_web_app(
     return app
 
 
-def _slack_handler(bolt_app, threads: int):
+def _slack_handler(slack, threads: int):
     from slack_bolt.request import BoltRequest
 
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="edc-slack-http")
@@ -55,7 +56,8 @@ def _slack_handler(bolt_app, threads: int):
         headers = {k.lower(): list(request.headers.getall(k)) for k in request.headers}
         bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
         loop = asyncio.get_running_loop()
-        response = await loop.run_in_executor(pool, bolt_app.dispatch, bolt_request)
+        response = await loop.run_in_executor(pool, slack.app.dispatch, bolt_request)
+        slack.after_request()
         content_type = response.headers.pop(
             "content-type", ["application/json" if response.body.startswith("{") else "text/plain"]
         )[0]

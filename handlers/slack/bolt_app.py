@@ -50,6 +50,10 @@ class SlackAdapter:
         """The start-up check of the supervisor channel (logs; returns the problems)."""
         return check_channel(self.client, self.config.slack_supervisor_channel)
 
+    def after_request(self) -> None:
+        """Called by the HTTP server after each Slack request: hand over the queued work."""
+        self.runner.flush()
+
     def close(self) -> None:
         self.runner.close()
 

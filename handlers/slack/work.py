@@ -148,6 +148,9 @@ class LocalRunner:
     def submit(self, task: Task) -> None:
         self.queues.submit(task.user, lambda: self.work.run(task))  # the queue logs any failure
 
+    def flush(self) -> None:
+        """Nothing to hand over: a Task starts as soon as it is submitted."""
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return self.queues.wait_idle(timeout)
 

@@ -1,11 +1,14 @@
 """The answer worker: a second, lower-priority process that does the work after each Slack ack.
 
-Why a process: an answer costs about half a millisecond of Python (the lookup, rendering, the
-post to Slack). In the process that acks, that work shares the interpreter lock with the acks,
-so under load the acks wait behind answers (make bench: half the throughput of an app that only
-acks). In its own process, at a lower scheduling priority, the answers use what the acks leave:
-Slack's 3-second promise holds whatever the load, and the answers follow as fast as the machine
-allows. Per-user order is kept by the same per-user queues, inside the worker.
+Why a process: an answer costs about a millisecond of Python (the lookup, rendering, the post
+to Slack). In the process that acks, that work shares the interpreter lock with the acks, so
+under load the acks wait behind answers (make bench: half the throughput of an app that only
+acks). In its own process, scheduled to run only on CPU time the server leaves idle (SCHED_IDLE
+on Linux: a waking ack always preempts an answer), the answers use what the acks leave: Slack's
+3-second promise holds whatever the load, and the answers follow as fast as the machine allows
+(on a machine that is never idle they queue; a response_url stays valid for 30 minutes).
+Tasks travel through handlers/slack/task_pipe.py, which costs the acks almost nothing.
+Per-user order is kept by the same per-user queues, inside the worker.
 
 The worker opens the same database (SQLite in WAL mode; transactions take the write lock up
 front) with its own core. The delivery worker stays in the serving process; the answer worker
@@ -23,9 +26,11 @@ import os
 import queue
 import threading
 
+from handlers.slack.task_pipe import TaskPipe, read_tasks
+
 log = logging.getLogger(__name__)
 
-NICENESS = 10  # how much lower than the serving process the worker runs
+NICENESS = 19  # where the OS has no SCHED_IDLE: the lowest priority a process can ask for
 WATCH_SECONDS = 1.0
 STOP = None  # the sentinel that ends the worker
 
@@ -45,33 +50,43 @@ class ProcessRunner:
             threading.Thread(target=target, name=f"edc-slack-worker-{name}", daemon=True).start()
 
     def submit(self, task) -> None:
+        """Queue `task`; it is handed to the worker at the next `flush`."""
         self._tasks.put(task)
+
+    def flush(self) -> None:
+        """Hand the queued Tasks to the worker. The HTTP server calls this on its event loop
+        after each Slack request; the watch thread too, every second, as a safety net."""
+        self._tasks.flush()
 
     def close(self, timeout: float = 10.0) -> None:
         """Let the worker finish what it was given, then stop it."""
         self._closing.set()
         self._tasks.put(STOP)
+        self._tasks.close()
         self._process.join(timeout)
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(5)
 
     def _start(self):
-        # New queues for every worker: one killed while waiting on a queue leaves its lock held.
-        # (A queue, pickled and written by its own feeder thread, measured cheaper for the acks
-        # than writing a pipe from each listener thread under a lock.)
-        self._tasks = self._context.Queue()
+        # A new pipe for every worker: one killed mid-read leaves nothing usable behind.
+        reader, writer = self._context.Pipe(duplex=False)
         self._wakes = self._context.Queue()
-        process = self._context.Process(target=worker_main, args=(self._config, self._tasks, self._wakes),
+        process = self._context.Process(target=worker_main, args=(self._config, reader, self._wakes),
                                         name="edc-slack-answers", daemon=True)  # fmt: skip
         process.start()
+        reader.close()  # only the worker reads: when it dies, writing fails instead of waiting
+        self._tasks = TaskPipe(os.dup(writer.fileno()))
+        writer.close()
         return process
 
     def _watch(self) -> None:
         while not self._closing.wait(WATCH_SECONDS):
+            self.flush()
             if not self._process.is_alive() and not self._closing.is_set():
                 log.error("the Slack answer worker stopped (exit code %s); starting a new one",
                           self._process.exitcode)  # fmt: skip
+                self._tasks.close(timeout=0)
                 self._process = self._start()
 
     def _relay_wakes(self) -> None:
@@ -87,10 +102,7 @@ def worker_main(config, tasks, wakes) -> None:
     """The worker process: its own core and Slack client; runs Tasks until told to stop."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s [answers]: %(message)s")  # fmt: skip
-    try:
-        os.nice(NICENESS)
-    except OSError:  # not permitted here: run at the same priority rather than not at all
-        log.warning("could not lower the answer worker's priority")
+    _run_when_idle()
     from bot.wiring import build_core
     from handlers.slack.bolt_app import build_slack, slack_supervisor_check
 
@@ -101,9 +113,23 @@ def worker_main(config, tasks, wakes) -> None:
     core.add_route(adapter.notifier, config.slack_supervisor_channel)
     core.reports.wake = lambda: wakes.put(True)
     try:
-        while (task := tasks.get()) is not STOP:
-            adapter.runner.submit(task)
+        with open(tasks.fileno(), "rb", closefd=False) as stream:
+            for task in read_tasks(stream):
+                if task is STOP:
+                    break
+                adapter.runner.submit(task)
     finally:
         adapter.runner.wait_idle(10)
         adapter.close()
         core.records.close()
+
+
+def _run_when_idle() -> None:
+    """Take only CPU time nobody else wants: SCHED_IDLE where the OS has it, else nice 19."""
+    try:
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.nice(NICENESS)
+    except OSError:  # not permitted here: run at the same priority rather than not at all
+        log.warning("could not lower the answer worker's priority")
