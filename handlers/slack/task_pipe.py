@@ -18,6 +18,7 @@ written under one lock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -98,10 +99,9 @@ class TaskPipe:
                 if self._closed:
                     return
                 fd = self._fd
-            try:
+            # Closed meanwhile (OSError, ValueError): the check below ends the loop.
+            with contextlib.suppress(OSError, ValueError):
                 select.select([], [fd], [], 1.0)
-            except (OSError, ValueError):  # closed meanwhile: the check below ends the loop
-                pass
             with self._lock:
                 if self._closed:
                     return
