@@ -5,7 +5,7 @@ curated question variant, each curated answer's trigger questions, and the out-o
 questions (label "none"). A question is compared with all of them by TF-IDF cosine over
 features (content words + canonical terms, see features.py). A clause ranks by its best few
 documents blended with its prototype (the centroid of all its documents), plus a bonus when the
-question quotes it. The bot answers when the best clause is clearly ahead of the closest
+question quotes it, plus a naive Bayes posterior over all the clause's words. The bot answers when the best clause is clearly ahead of the closest
 out-of-scope question; otherwise it declines and offers the closest clauses.
 """
 
@@ -38,6 +38,10 @@ ANSWER_MATCH_RATIO = 0.5  # a curated answer is used when its question is this c
 ANSWER_MIN_SCORE = 0.35  # ...and at least this similar to the question
 PHRASE_BONUS = 0.15  # added to a clause's score when the question quotes it (3+ matching runs)
 KNN_SHARE = 0.5  # a clause's rank: this much its nearest documents, the rest its prototype
+# ...plus this much of its naive Bayes posterior (chosen by cross-validation on the curated
+# questions, bench/crossval.py: 0.03-0.07 all measure alike there; more starts to hurt).
+BAYES_SHARE = 0.1
+BAYES_SMOOTHING = 0.1
 TOP_K_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # how a label's best four documents add up
 MAX_QUERY_CHARS = 1000  # longer text is cut: a question is never this long, and cost stays flat
 
@@ -96,6 +100,7 @@ class Index:
         self._doc_features = doc_features
         self._phrases = _distinctive_trigrams(policy)
         self._centroids = _centroids(self.docs, self._doc_vectors)
+        self._bayes = _NaiveBayes(self.docs, doc_features)
 
     def _collect_docs(self) -> list[Doc]:
         docs = [
@@ -128,9 +133,10 @@ class Index:
         none = max(none_hits)[0] if none_hits else 0.0
         knn = {label: _aggregate(hits) for label, hits in per_label.items()}
         bonus = self._phrase_bonus(query_cut)
+        posterior = self._bayes.posterior(qvec)
         rank = {
             label: KNN_SHARE * knn[label] + (1 - KNN_SHARE) * self._prototype(label, qvec)
-            + bonus.get(label, 0.0)
+            + BAYES_SHARE * posterior.get(label, 0.0) + bonus.get(label, 0.0)
             for label in knn
         }  # fmt: skip
         ranked = sorted(rank, key=lambda label: -rank[label])
@@ -255,6 +261,37 @@ def _centroids(docs: list[Doc], vectors: list[dict[str, float]]) -> dict[str, di
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         centroids[label] = {t: w / norm for t, w in vec.items()}
     return centroids
+
+
+class _NaiveBayes:
+    """P(label | question) from every word of every document of a label (each word counted
+    once per document). Where the nearest documents judge by the best few matches, this weighs
+    all the evidence in a question: a long, chatty question whose words are spread over many
+    variants of one clause."""
+
+    def __init__(self, docs: list[Doc], doc_features: list[list[str]]) -> None:
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc, feats in zip(docs, doc_features):
+            counts[doc.label].update(set(feats))
+        self._vocabulary = {t for c in counts.values() for t in c}
+        self._log_p: dict[str, dict[str, float]] = {}
+        self._log_unseen: dict[str, float] = {}
+        for label, c in counts.items():
+            total = sum(c.values()) + BAYES_SMOOTHING * len(self._vocabulary)
+            self._log_p[label] = {t: math.log((n + BAYES_SMOOTHING) / total) for t, n in c.items()}
+            self._log_unseen[label] = math.log(BAYES_SMOOTHING / total)
+
+    def posterior(self, qvec: dict[str, float]) -> dict[str, float]:
+        """Each label's share (0..1) for the question's known terms; equal priors."""
+        terms = [t for t in qvec if t in self._vocabulary]
+        log_p = {
+            label: sum(p.get(t, self._log_unseen[label]) for t in terms)
+            for label, p in self._log_p.items()
+        }
+        best = max(log_p.values())
+        odds = {label: math.exp(lp - best) for label, lp in log_p.items()}
+        total = sum(odds.values())
+        return {label: o / total for label, o in odds.items()}
 
 
 def _idf(doc_features: list[list[str]]) -> dict[str, float]:

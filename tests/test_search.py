@@ -111,3 +111,18 @@ def test_why_names_what_matched(index):
     result = index.search("can i text a student")
     assert result.why
     assert any("text" in term for term in result.why)
+
+
+def test_naive_bayes_posterior_is_a_distribution_that_follows_the_words(index):
+    bayes = index._bayes
+    texting = bayes.posterior(index._vector(index.featurizer.features("text a student from my cell phone")))
+    assert sum(texting.values()) == pytest.approx(1.0)
+    assert all(0.0 <= p <= 1.0 for p in texting.values())
+    assert max(texting, key=texting.get) == "3.5"
+    logo = bayes.posterior(index._vector(index.featurizer.features("district logo on my own blog")))
+    assert max(logo, key=logo.get) == "3.12"
+
+
+def test_naive_bayes_with_no_known_word_has_no_opinion(index):
+    posterior = index._bayes.posterior({"zzqx-unknown": 1.0})
+    assert max(posterior.values()) == pytest.approx(min(posterior.values()))
