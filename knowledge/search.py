@@ -92,14 +92,16 @@ class Index:
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._doc_vectors = [self._vector(feats) for feats in doc_features]
         for i, vec in enumerate(self._doc_vectors):
+            weight_of_kind = SENTENCE_WEIGHT if self.docs[i].kind == "sentence" else 1.0
             for term, weight in vec.items():
-                self._postings[term].append((i, weight))
+                self._postings[term].append((i, weight * weight_of_kind))
+        self._labels = [d.label for d in self.docs]
         self._sentence_docs = {
             (d.label, d.text): i for i, d in enumerate(self.docs) if d.kind == "sentence"
         }
         self._doc_features = doc_features
         self._phrases = _distinctive_trigrams(policy)
-        self._centroids = _centroids(self.docs, self._doc_vectors)
+        self._centroid_terms = _centroid_terms(self.docs, self._doc_vectors)
         self._bayes = _NaiveBayes(self.docs, doc_features)
 
     def _collect_docs(self) -> list[Doc]:
@@ -134,8 +136,9 @@ class Index:
         knn = {label: _aggregate(hits) for label, hits in per_label.items()}
         bonus = self._phrase_bonus(query_cut)
         posterior = self._bayes.posterior(qvec)
+        prototype = self._prototypes(qvec)
         rank = {
-            label: KNN_SHARE * knn[label] + (1 - KNN_SHARE) * self._prototype(label, qvec)
+            label: KNN_SHARE * knn[label] + (1 - KNN_SHARE) * prototype.get(label, 0.0)
             + BAYES_SHARE * posterior.get(label, 0.0) + bonus.get(label, 0.0)
             for label in knn
         }  # fmt: skip
@@ -162,16 +165,19 @@ class Index:
             for i, dw in self._postings.get(term, ()):
                 sims[i] += qw * dw
         per_label: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        labels = self._labels
         for i, sim in sims.items():
-            doc = self.docs[i]
-            per_label[doc.label].append((sim * (SENTENCE_WEIGHT if doc.kind == "sentence" else 1.0), i))
+            per_label[labels[i]].append((sim, i))
         return per_label
 
-    def _prototype(self, label: str, qvec: dict[str, float]) -> float:
-        """Cosine with the clause's prototype (the centroid of all its documents): rewards a
+    def _prototypes(self, qvec: dict[str, float]) -> dict[str, float]:
+        """Cosine with each clause's prototype (the centroid of all its documents): rewards a
         question that touches the clause's topic in words no single variant has."""
-        centroid = self._centroids[label]
-        return sum(w * centroid.get(t, 0.0) for t, w in qvec.items())
+        scores: dict[str, float] = defaultdict(float)
+        for term, weight in qvec.items():
+            for label, centroid_weight in self._centroid_terms.get(term, {}).items():
+                scores[label] += weight * centroid_weight
+        return scores
 
     def _phrase_bonus(self, query: str) -> dict[str, float]:
         """A question that quotes the policy ("what does 'without care and planning' mean")
@@ -251,16 +257,18 @@ def _distinctive_trigrams(policy: Policy) -> dict[tuple[str, str, str], tuple[st
     return {g: tuple(ids) for g, ids in where.items() if len(ids) <= 2}
 
 
-def _centroids(docs: list[Doc], vectors: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+def _centroid_terms(docs: list[Doc], vectors: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """term -> {label: the term's weight in the label's normalised centroid}."""
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for doc, vec in zip(docs, vectors):
         for term, weight in vec.items():
             sums[doc.label][term] += weight
-    centroids = {}
+    by_term: dict[str, dict[str, float]] = defaultdict(dict)
     for label, vec in sums.items():
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        centroids[label] = {t: w / norm for t, w in vec.items()}
-    return centroids
+        for term, weight in vec.items():
+            by_term[term][label] = weight / norm
+    return by_term
 
 
 class _NaiveBayes:
@@ -273,21 +281,24 @@ class _NaiveBayes:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for doc, feats in zip(docs, doc_features):
             counts[doc.label].update(set(feats))
-        self._vocabulary = {t for c in counts.values() for t in c}
-        self._log_p: dict[str, dict[str, float]] = {}
+        vocabulary = {t for c in counts.values() for t in c}
+        # log P(term | label) = log_unseen[label] + gain[term][label] (0 where the label never
+        # has the term): a question's score per label is a sum over the few labels per term.
         self._log_unseen: dict[str, float] = {}
+        self._gain: dict[str, dict[str, float]] = defaultdict(dict)
         for label, c in counts.items():
-            total = sum(c.values()) + BAYES_SMOOTHING * len(self._vocabulary)
-            self._log_p[label] = {t: math.log((n + BAYES_SMOOTHING) / total) for t, n in c.items()}
+            total = sum(c.values()) + BAYES_SMOOTHING * len(vocabulary)
             self._log_unseen[label] = math.log(BAYES_SMOOTHING / total)
+            for term, n in c.items():
+                self._gain[term][label] = math.log((n + BAYES_SMOOTHING) / BAYES_SMOOTHING)
 
     def posterior(self, qvec: dict[str, float]) -> dict[str, float]:
         """Each label's share (0..1) for the question's known terms; equal priors."""
-        terms = [t for t in qvec if t in self._vocabulary]
-        log_p = {
-            label: sum(p.get(t, self._log_unseen[label]) for t in terms)
-            for label, p in self._log_p.items()
-        }
+        terms = [t for t in qvec if t in self._gain]
+        log_p = {label: len(terms) * unseen for label, unseen in self._log_unseen.items()}
+        for term in terms:
+            for label, gain in self._gain[term].items():
+                log_p[label] += gain
         best = max(log_p.values())
         odds = {label: math.exp(lp - best) for label, lp in log_p.items()}
         total = sum(odds.values())
