@@ -10,7 +10,8 @@ Measured as deployed, one process each (all on 127.0.0.1):
 - the minimal app: a Bolt app that only acks, served by the same code (handlers.http_server:
   aiohttp, requests dispatched to the Bolt app on a thread pool) — see bench/slack_servers.py;
 - a fake Slack Web API that answers auth.test etc. and counts the answers POSTed to the
-  response_url (bench/slack_servers.py);
+  response_url (bench/slack_servers.py), at idle CPU priority: in production, receiving the
+  answers is Slack's work on Slack's machines;
 - the load: this process, one asyncio loop, aiohttp with kept-alive connections, each request
   signed as Slack signs it (v0 HMAC-SHA256 of "v0:{ts}:{body}").
 
@@ -42,7 +43,7 @@ QUESTIONS = ("can I text a student?", "may I friend a parent on facebook", "3.5"
 SENDERS = (1, 20)
 REQUESTS_ALONE = 300
 REQUESTS_EACH = 60  # per sender at 20 concurrent
-ROUNDS = 5
+ROUNDS = 9  # more alternating rounds: a steadier median (each round is under half a second)
 WARM_UP = 40
 START_TIMEOUT = 30.0  # seconds for a server to answer GET /healthz
 DRAIN_TIMEOUT = 30.0  # seconds for every answer to reach the fake Slack
