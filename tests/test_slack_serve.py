@@ -151,6 +151,25 @@ def test_serve_answers_from_a_worker_process_and_replaces_it_when_it_dies(served
     assert len(fake.wait_for("response_url", count=2, timeout=30)) == 2
 
 
+def test_acks_never_wait_for_a_stalled_answer_worker_and_nothing_is_lost(served):
+    base, fake, _ = served
+    post(base + "/slack/events", command_body("can I text a student?",
+         response_url=fake.response_url("warm")), content_type=FORM)  # fmt: skip
+    assert fake.wait_for("response_url")
+    [worker] = _worker_pids(_serve_pid(base))
+    os.kill(worker, signal.SIGSTOP)  # the worker reads nothing: the pipe to it fills up
+    padding = " about the field trip on friday" * 10  # ~1 KB a Task: far more than a pipe holds
+    try:
+        for n in range(300):
+            status, _, _ = post(base + "/slack/events", command_body(
+                f"can I text student {n}{padding}", user=f"U{n % 7}",
+                response_url=fake.response_url(f"s{n}")), content_type=FORM, timeout=5)  # fmt: skip
+            assert status == 200
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    assert len(fake.wait_for("response_url", count=301, timeout=60)) == 301
+
+
 def test_serve_files_a_report_through_the_worker_and_delivers_it_once(served):
     from tests.test_slack_reports import _fill_in_dm
 
