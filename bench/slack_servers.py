@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 from types import SimpleNamespace
 
@@ -95,19 +94,6 @@ def minimal_app(api_url: str) -> web.Application:
     return build_web_app(None, slack=SimpleNamespace(app=app, after_request=lambda: None))
 
 
-def _stand_aside() -> None:
-    """The fake stands in for Slack's servers, whose work (receiving our answers) is not on our
-    machine in production: it runs only on CPU time both apps leave idle. Without this it takes
-    its share of the two cores from our app alone — the minimal app posts no answers."""
-    try:
-        if hasattr(os, "SCHED_IDLE"):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        else:
-            os.nice(19)
-    except OSError:
-        logging.warning("could not lower the fake Slack's priority")
-
-
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("fake", "minimal"):
         print(__doc__, file=sys.stderr)
@@ -115,7 +101,12 @@ def main(argv: list[str]) -> int:
     kind, port = argv[0], int(argv[1])
     logging.basicConfig(level=logging.WARNING)
     if kind == "fake":
-        _stand_aside()
+        # The fake stands in for Slack's servers, whose work (receiving our answers) is not on
+        # our machine in production: it runs only on CPU time both apps leave idle. Otherwise it
+        # takes its share of the cores from our app alone (the minimal app posts no answers).
+        from handlers.slack.worker_process import run_when_idle
+
+        run_when_idle("the fake Slack")
         web.run_app(fake_slack(), host="127.0.0.1", port=port, print=None, access_log=None)
     else:
         from handlers.http_server import serve

@@ -102,7 +102,7 @@ def worker_main(config, tasks, wakes) -> None:
     """The worker process: its own core and Slack client; runs Tasks until told to stop."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s [answers]: %(message)s")  # fmt: skip
-    _run_when_idle()
+    run_when_idle("the answer worker")
     from bot.wiring import build_core
     from handlers.slack.bolt_app import build_slack, slack_supervisor_check
 
@@ -124,12 +124,13 @@ def worker_main(config, tasks, wakes) -> None:
         core.records.close()
 
 
-def _run_when_idle() -> None:
-    """Take only CPU time nobody else wants: SCHED_IDLE where the OS has it, else nice 19."""
+def run_when_idle(who: str) -> None:
+    """This process takes only CPU time nobody else wants: SCHED_IDLE where the OS has it, else
+    nice 19. (Also used by the benchmark's fake Slack.)"""
     try:
         if hasattr(os, "SCHED_IDLE"):
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         else:
             os.nice(NICENESS)
     except OSError:  # not permitted here: run at the same priority rather than not at all
-        log.warning("could not lower the answer worker's priority")
+        log.warning("could not lower the priority of %s", who)
