@@ -101,3 +101,31 @@ def test_crossval_holds_out_every_question_once_and_never_trains_on_it():
             assert question not in train[clause_id]
         seen += held_out
     assert sorted(seen) == sorted((c, q) for c, qs in questions.items() for q in qs)
+
+
+def test_blind_set_is_well_formed_and_shares_no_question_with_the_knowledge(policy):
+    from bench.blindset import BLIND_SET
+    from knowledge.curated import load_curated
+    from knowledge.normalize import fold
+
+    rows = load_eval(BLIND_SET)
+    ids = {c.id for c in policy.clauses}
+    assert all(set(r.clauses) <= ids and bool(r.clauses) == r.in_scope for r in rows)
+    curated = load_curated(policy)
+    known = {fold(q) for qs in curated.questions.values() for q in qs}
+    assert not {fold(r.q) for r in rows} & known  # a measure, not a source
+
+
+def test_calibration_fit_recovers_the_direction_of_the_evidence():
+    import numpy as np
+
+    from bench.calibrate import _fit
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(400, 3))
+    y = ((2 * x[:, 0] - x[:, 2]) > 0.5).astype(float)  # feature 1 is noise
+    weights, bias = _fit(x, y)
+    assert weights[0] > 0 > weights[2]
+    assert abs(weights[1]) < min(abs(weights[0]), abs(weights[2])) / 3
+    predicted = (x @ np.array(weights) + bias) > 0
+    assert (predicted == y.astype(bool)).mean() > 0.95

@@ -1,8 +1,10 @@
 """The lookup: ranking, typos, synonyms, declines, quotes. Questions written for these tests."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from knowledge.search import ANSWER_THRESHOLD, MAX_QUERY_CHARS
+from knowledge.search import ANSWER_THRESHOLD, MAX_QUERY_CHARS, Evidence
 
 IN_SCOPE = [
     ("may I send a student a text message from my own cell phone", {"3.5"}),
@@ -114,15 +116,49 @@ def test_why_names_what_matched(index):
 
 
 def test_naive_bayes_posterior_is_a_distribution_that_follows_the_words(index):
-    bayes = index._bayes
-    texting = bayes.posterior(index._vector(index.featurizer.features("text a student from my cell phone")))
+    texting = _posterior(index, "text a student from my cell phone")
     assert sum(texting.values()) == pytest.approx(1.0)
     assert all(0.0 <= p <= 1.0 for p in texting.values())
     assert max(texting, key=texting.get) == "3.5"
-    logo = bayes.posterior(index._vector(index.featurizer.features("district logo on my own blog")))
+    logo = _posterior(index, "district logo on my own blog")
     assert max(logo, key=logo.get) == "3.12"
 
 
 def test_naive_bayes_with_no_known_word_has_no_opinion(index):
-    posterior = index._bayes.posterior({"zzqx-unknown": 1.0})
+    bayes = index._bayes
+    posterior = bayes.posterior(bayes.log_likelihoods({"zzqx-unknown": 1.0}))
     assert max(posterior.values()) == pytest.approx(min(posterior.values()))
+
+
+def _posterior(index, text):
+    bayes = index._bayes
+    return bayes.posterior(bayes.log_likelihoods(index._vector(index.featurizer.features(text))))
+
+
+def test_the_decision_follows_the_evidence_it_reports(index):
+    for question in [q for q, _ in IN_SCOPE] + OUT_OF_SCOPE:
+        result = index.search(question)
+        assert result.evidence is not None
+        assert result.confidence == result.evidence.confidence()
+        assert result.answered == (result.confidence >= ANSWER_THRESHOLD)
+
+
+def test_a_topic_word_shared_with_an_off_topic_question_does_not_decide_alone(index):
+    """The nearest out-of-scope question may share the rare word; Bayes weighs the rest."""
+    policy_words = index.search("can i complain on facebook about the broken heater in my classroom")
+    logistics = index.search("who do i call about the broken heater in my classroom")
+    assert policy_words.evidence.none_posterior < logistics.evidence.none_posterior
+    assert policy_words.evidence.log_ratio > logistics.evidence.log_ratio
+    assert policy_words.answered and not logistics.answered
+
+
+@given(
+    share=st.floats(0, 1), log_ratio=st.floats(-5, 5), none=st.floats(0, 1),
+    more=st.floats(0.01, 1),
+)  # fmt: skip
+def test_confidence_rises_with_the_clause_and_falls_with_out_of_scope(share, log_ratio, none, more):
+    base = Evidence(share, log_ratio, none).confidence()
+    assert 0.0 <= base <= 1.0
+    assert Evidence(min(1.0, share + more), log_ratio, none).confidence() >= base
+    assert Evidence(share, log_ratio + more, none).confidence() >= base
+    assert Evidence(share, log_ratio, min(1.0, none + more)).confidence() <= base
