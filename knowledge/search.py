@@ -6,8 +6,8 @@ questions (label "none"). A question is compared with all of them by TF-IDF cosi
 features (content words + canonical terms, see features.py). A clause ranks by its best few
 documents blended with its prototype (the centroid of all its documents) and a naive Bayes
 posterior over all its words, plus a bonus when the question quotes it. The bot answers when the
-best clause is clearly ahead of the closest out-of-scope question; otherwise it declines and
-offers the closest clauses.
+Evidence says the best clause is clearly ahead of "out of scope" (the closest out-of-scope
+question, and the Bayes view of every word); otherwise it declines and offers the closest clauses.
 """
 
 from __future__ import annotations
