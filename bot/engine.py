@@ -112,8 +112,11 @@ class Bot:
             )  # fmt: skip
         else:
             text = strings.WHY_DECLINED.format(
-                query=r.query, confidence=r.confidence, clauses=", ".join(r.clauses) or "none"
-            )
+                query=r.query, confidence=r.confidence, clauses=", ".join(r.clauses) or "none",
+                terms=", ".join(f"‘{t}’" for t in r.why) or "—",
+            )  # fmt: skip
+            if r.closest_unrelated:
+                text += strings.WHY_DECLINED_UNRELATED.format(closest=r.closest_unrelated)
         return _note(text)
 
     def _action(self, incoming: Incoming) -> list[Reply]:

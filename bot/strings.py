@@ -46,8 +46,9 @@ WHY_NOTHING = "Ask me a question first; then /edc why shows what my answer match
 WHY_ANSWERED = "For “{query}” I matched clause {clause} ({title}) on: {terms}. Confidence {confidence:.0%}."
 WHY_DECLINED = (
     "For “{query}” nothing matched strongly enough (confidence {confidence:.0%}); the closest "
-    "clauses were {clauses}."
+    "clauses were {clauses} (on: {terms})."
 )
+WHY_DECLINED_UNRELATED = " It reads most like “{closest}”, a question the policy doesn't cover."
 TOO_LONG = (
     "That message is very long ({length:,} characters). I looked only at the first {limit:,} "
     "characters; for a better answer, ask one short question."

@@ -83,6 +83,7 @@ class SearchResult:
     why: tuple[str, ...] = ()  # the words and terms that matched
     scores: dict[str, float] = field(default_factory=dict)
     evidence: Evidence | None = None  # what the answer-or-decline decision weighed
+    closest_unrelated: str = ""  # the nearest curated out-of-scope question, if any shares a word
 
     @property
     def related(self) -> tuple[str, ...]:
@@ -157,7 +158,7 @@ class Index:
         knn = self._nearest(sims)
         knn.pop(OUT_OF_SCOPE, None)
         # Out-of-scope questions are all about different things: the closest one counts.
-        none = max(self._slice(sims, OUT_OF_SCOPE), default=0.0)
+        none, closest_unrelated = self._closest_unrelated(sims)
         bonus = self._phrase_bonus(query_cut)
         log_likelihood = self._bayes.log_likelihoods(qvec)
         posterior = _NaiveBayes.posterior(log_likelihood)
@@ -174,15 +175,15 @@ class Index:
         top = ranked[0]
         evidence = self._evidence(knn[top] + bonus.get(top, 0.0), none, top, log_likelihood, posterior)
         confidence = evidence.confidence()
-        if confidence < ANSWER_THRESHOLD:
-            return SearchResult(query, False, confidence, tuple(ranked[:3]), scores=scores,
-                                evidence=evidence)  # fmt: skip
         hits = self._label_hits(sims, top)
+        why = self._why(qvec, hits[0][1]) if hits else ()
+        if confidence < ANSWER_THRESHOLD:
+            return SearchResult(query, False, confidence, tuple(ranked[:3]), why=why, scores=scores,
+                                evidence=evidence, closest_unrelated=closest_unrelated)  # fmt: skip
         answer = self._curated_answer(hits)
         quote = (answer.quote,) if answer else self._quote(top, qvec, hits[0][1])
-        why = self._why(qvec, hits[0][1])
         return SearchResult(query, True, confidence, tuple(ranked[:3]), quote, answer, why, scores,
-                            evidence)  # fmt: skip
+                            evidence, closest_unrelated)  # fmt: skip
 
     def _evidence(self, top_score: float, none_score: float, label: str,
                   log_likelihood: tuple[dict[str, float], int], posterior: dict[str, float]) -> Evidence:  # fmt: skip
@@ -207,6 +208,14 @@ class Index:
     def _slice(self, sims: list[float], label: str) -> list[float]:
         start, end = self._ranges.get(label, (0, 0))
         return sims[start:end]
+
+    def _closest_unrelated(self, sims: list[float]) -> tuple[float, str]:
+        """The nearest out-of-scope question: its cosine and its text ("" when none is near)."""
+        start, end = self._ranges.get(OUT_OF_SCOPE, (0, 0))
+        best = max(range(start, end), key=sims.__getitem__, default=None)
+        if best is None or sims[best] <= 0:
+            return 0.0, ""
+        return sims[best], self.docs[best].text
 
     def _nearest(self, sims: list[float]) -> dict[str, float]:
         """Each label's nearest-document score: its best few, weighted (one lucky variant is

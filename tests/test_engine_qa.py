@@ -92,6 +92,13 @@ def test_why_explains_the_last_answer_per_user(bot):
     assert "matched clause" in text and "text" in text
 
 
+def test_why_after_a_decline_says_what_it_resembled(bot):
+    say(bot, "who do i call when the heat is broken in my room", user="U8")
+    text = render(say(bot, "/edc why", user="U8")[0])
+    assert "nothing matched strongly enough" in text
+    assert "reads most like “" in text and "heat" in text.split("reads most like")[1]
+
+
 def test_feedback_is_stored_with_a_follow_up_comment(bot):
     answer = say(bot, "can I email parents from gmail")[0]
     ref = next(b.value for p in answer.parts if isinstance(p, Buttons) for b in p.buttons

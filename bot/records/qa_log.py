@@ -68,6 +68,7 @@ class SQLiteQALog:
             query=data["query"], answered=data["answered"], confidence=data["confidence"],
             clauses=tuple(data["clauses"]), quote=tuple(data["quote"]), answer=answer,
             why=tuple(data["why"]), scores=data.get("scores", {}),
+            closest_unrelated=data.get("closest_unrelated", ""),
         )  # fmt: skip
         return Asked(row["ref"], row["user_key"], result)
 
