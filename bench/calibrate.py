@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
 
 from bench import crossval, quality
-from bench.evalset import DEFAULT_EVAL, load_eval
+from bench.evalset import DEFAULT_EVAL, EvalError, load_eval
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.policy import load_policy
-from knowledge.search import Index, build_index
+from knowledge.search import Evidence, Index, build_index
 
 L2 = 1e-3  # a whisper of regularisation: the three features are on different scales
 STEPS = 3000
@@ -31,9 +32,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     args = parser.parse_args(argv)
+    try:
+        rows = load_eval(args.eval)
+    except EvalError as exc:
+        print(f"calibrate: {exc}", file=sys.stderr)
+        return 2
     features, in_scope = _held_out_evidence()
     weights, bias = _fit(features, in_scope)
-    rows = load_eval(args.eval)
+    point, q = _decision_point(rows, weights, bias)
+    print(f"fitted on {len(in_scope)} held-out curated questions ({int(sum(in_scope))} in scope)")
+    print(f"dev decision point: logit {point:.3f} (top-1 {q.top1:.1%}, "
+          f"correct-decline {q.correct_decline:.1%}, false-decline {q.false_decline:.1%})")  # fmt: skip
+    print(f"EVIDENCE_WEIGHTS = ({', '.join(f'{w:.3f}' for w in weights)})")
+    print(f"EVIDENCE_BIAS = {bias - point:.3f}")
+    return 0
+
+
+def _decision_point(rows, weights: tuple[float, ...], bias: float) -> tuple[float, quality.Quality]:
+    """The logit the dev sweep answers from, halfway to the next lower one (a margin both ways)."""
     index = build_index()
     results = [index.search(r.q) for r in rows]
     logits = [_logit(weights, bias, r.evidence) for r in results]
@@ -41,12 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold, q = quality.sweep(rows, preds)
     below = [s for s in logits if s < threshold]
     point = (threshold + max(below)) / 2 if below and math.isfinite(threshold) else threshold
-    print(f"fitted on {len(in_scope)} held-out curated questions ({int(sum(in_scope))} in scope)")
-    print(f"dev decision point: logit {point:.3f} (top-1 {q.top1:.1%}, "
-          f"correct-decline {q.correct_decline:.1%}, false-decline {q.false_decline:.1%})")  # fmt: skip
-    print(f"EVIDENCE_WEIGHTS = ({', '.join(f'{w:.3f}' for w in weights)})")
-    print(f"EVIDENCE_BIAS = {bias - point:.3f}")
-    return 0
+    return point, q
 
 
 def _held_out_evidence() -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +88,7 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]:
     return tuple(float(v) for v in weights), float(w[-1] - (mean / spread * w[:-1]).sum())
 
 
-def _logit(weights: tuple[float, ...], bias: float, evidence) -> float:
+def _logit(weights: tuple[float, ...], bias: float, evidence: Evidence | None) -> float:
     if evidence is None:
         return -math.inf
     return bias + sum(w * f for w, f in zip(weights, astuple(evidence), strict=True))
