@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from bench import quality
 from bench.evalset import REPO_ROOT, load_eval
-from knowledge.search import build_index
+from bench.systems import Ours
 
 BLIND_SET = REPO_ROOT / "bench" / "data" / "blind.jsonl"
 
 
 def run() -> dict[str, str | float]:
     rows = load_eval(BLIND_SET)
-    index = build_index()
-    preds = []
-    for row in rows:
-        result = index.search(row.q)
-        preds.append(quality.Ranked(tuple(result.clauses), result.confidence, result.answered))
+    ours = Ours()
+    preds = [ours.rank(row.q) for row in rows]
     q = quality.score(rows, preds)
     ranking_only = quality.score(rows, [quality.Ranked(p.clauses, p.score) for p in preds])
     return {

@@ -22,7 +22,7 @@ from bench import crossval, quality
 from bench.evalset import DEFAULT_EVAL, EvalError, load_eval
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.policy import load_policy
-from knowledge.search import Evidence, Index, build_index
+from knowledge.search import Index, build_index
 
 L2 = 1e-3  # a whisper of regularisation: the three features are on different scales
 STEPS = 3000
@@ -52,7 +52,7 @@ def _decision_point(rows, weights: tuple[float, ...], bias: float) -> tuple[floa
     """The logit the dev sweep answers from, halfway to the next lower one (a margin both ways)."""
     index = build_index()
     results = [index.search(r.q) for r in rows]
-    logits = [_logit(weights, bias, r.evidence) for r in results]
+    logits = [r.evidence.logit(weights, bias) if r.evidence else -math.inf for r in results]
     preds = [quality.Ranked(tuple(r.clauses), s) for r, s in zip(results, logits, strict=True)]
     threshold, q = quality.sweep(rows, preds)
     below = [s for s in logits if s < threshold]
@@ -86,12 +86,6 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]:
         w -= 0.5 * (z.T @ (p - y) / len(y) + L2 * w)
     weights = w[:-1] / spread
     return tuple(float(v) for v in weights), float(w[-1] - (mean / spread * w[:-1]).sum())
-
-
-def _logit(weights: tuple[float, ...], bias: float, evidence: Evidence | None) -> float:
-    if evidence is None:
-        return -math.inf
-    return bias + sum(w * f for w, f in zip(weights, astuple(evidence), strict=True))
 
 
 if __name__ == "__main__":

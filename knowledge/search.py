@@ -65,11 +65,15 @@ class Evidence:
     log_ratio: float  # naive Bayes, per known word: log P(words | clause) - log P(words | none)
     none_posterior: float  # naive Bayes: the chance the question is out of scope (0..1)
 
+    def logit(self, weights: tuple[float, ...], bias: float) -> float:
+        """The log-odds that the policy answers the question, for these weights (bench.calibrate
+        fits them)."""
+        features = (self.share, self.log_ratio, self.none_posterior)
+        return bias + sum(w * f for w, f in zip(weights, features, strict=True))
+
     def confidence(self) -> float:
         """The calibrated chance (0..1) that the policy answers the question."""
-        features = (self.share, self.log_ratio, self.none_posterior)
-        logit = EVIDENCE_BIAS + sum(w * f for w, f in zip(EVIDENCE_WEIGHTS, features, strict=True))
-        return round(1 / (1 + math.exp(-logit)), 3)
+        return round(1 / (1 + math.exp(-self.logit(EVIDENCE_WEIGHTS, EVIDENCE_BIAS))), 3)
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,6 @@ class Index:
         qvec = self._vector(self.featurizer.features(query_cut, correct=True))
         sims = self._similarities(qvec)
         knn = self._nearest(sims)
-        knn.pop(OUT_OF_SCOPE, None)
         # Out-of-scope questions are all about different things: the closest one counts.
         none, closest_unrelated = self._closest_unrelated(sims)
         bonus = self._phrase_bonus(query_cut)
@@ -205,10 +208,6 @@ class Index:
                 sims[i] += qw * dw
         return sims
 
-    def _slice(self, sims: list[float], label: str) -> list[float]:
-        start, end = self._ranges.get(label, (0, 0))
-        return sims[start:end]
-
     def _closest_unrelated(self, sims: list[float]) -> tuple[float, str]:
         """The nearest out-of-scope question: its cosine and its text ("" when none is near)."""
         start, end = self._ranges.get(OUT_OF_SCOPE, (0, 0))
@@ -218,11 +217,13 @@ class Index:
         return sims[best], self.docs[best].text
 
     def _nearest(self, sims: list[float]) -> dict[str, float]:
-        """Each label's nearest-document score: its best few, weighted (one lucky variant is
-        not enough); only labels sharing a term with the question."""
+        """Each clause's nearest-document score: its best few, weighted (one lucky variant is
+        not enough); only clauses sharing a term with the question."""
         knn = {}
-        for label in self._ranges:
-            best = heapq.nlargest(len(TOP_K_WEIGHTS), self._slice(sims, label))
+        for label, (start, end) in self._ranges.items():
+            if label == OUT_OF_SCOPE:
+                continue
+            best = heapq.nlargest(len(TOP_K_WEIGHTS), sims[start:end])
             if best and best[0] > 0:
                 knn[label] = sum(w * s for w, s in zip(TOP_K_WEIGHTS, best))
         return knn
