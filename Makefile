@@ -16,6 +16,7 @@ bench: $(VENV)/.dev-installed
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

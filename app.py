@@ -1,12 +1,12 @@
 """Command line and wiring: the only place that reads config, opens storage and starts surfaces.
 
-    python app.py                 serve every configured surface; the console chat when none is
-    python app.py chat            console chat
-    python app.py ask [--json] [QUESTION ...]
-    python app.py serve           HTTP: Slack /slack/events, Teams /api/messages, GET /healthz
-    python app.py socket          Slack over Socket Mode
-    python app.py teams-package   the Teams app package (zip) to upload
-    python app.py reports list|show|export|verify
+python app.py                 serve every configured surface; the console chat when none is
+python app.py chat            console chat
+python app.py ask [--json] [QUESTION ...]
+python app.py serve           HTTP: Slack /slack/events, Teams /api/messages, GET /healthz
+python app.py socket          Slack over Socket Mode
+python app.py teams-package   the Teams app package (zip) to upload
+python app.py reports list|show|export|verify
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ log = logging.getLogger("edc")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         config = load_config()
         return args.func(args, config)
@@ -109,8 +111,9 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
     # it is built (Slack: members of the supervisor channel; Teams: clicks from that channel).
     ack_checks = {}
     try:
-        core = build_core(config, index=_index(),
-                          can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i))  # fmt: skip
+        core = build_core(
+            config, index=_index(), can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i)
+        )
     except RecordsError as exc:
         print(f"Records error: {exc}", file=sys.stderr)
         return 2
@@ -122,12 +125,15 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
             ack_checks["slack"] = slack_supervisor_check(config)
             # Over HTTP the answers run in a separate worker process (acks never wait for
             # them); Socket Mode acks over its own connection and keeps them in-process.
-            slack = build_slack(config, core.bot, socket_mode=socket, core=core,
-                                answer_process=not socket)  # fmt: skip
+            slack = build_slack(
+                config, core.bot, socket_mode=socket, core=core, answer_process=not socket
+            )
             core.add_route(slack.notifier, config.slack_supervisor_channel)
             threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
         elif http:
-            log.info("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): /slack/events is off")
+            log.info(
+                "Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): /slack/events is off"
+            )
         if socket:
             from handlers.slack.socket_mode import socket_handler
 
@@ -141,12 +147,15 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
         from handlers.teams.references import ReferenceStore
         from handlers.teams.server import build_teams
 
-        teams = build_teams(core=core.bot, config=config,
-                            store=ReferenceStore(storage=core.records.storage))  # fmt: skip
+        teams = build_teams(
+            core=core.bot, config=config, store=ReferenceStore(storage=core.records.storage)
+        )
         ack_checks["teams"] = teams.in_supervisor_channel
         core.add_route(teams.notifier, teams.destination)
         core.start()
-        web_app = build_web_app(config, slack=slack if not socket else None, extra_routes=teams.routes)
+        web_app = build_web_app(
+            config, slack=slack if not socket else None, extra_routes=teams.routes
+        )
         serve(web_app, port=config.port)
         return 0
     finally:
@@ -165,8 +174,14 @@ def cmd_teams_package(args, config) -> int:
 
     from handlers.teams.manifest import write_package
 
-    path = write_package(config, Path(args.output), version=args.version, website=args.website,
-                         privacy=args.privacy, terms=args.terms)  # fmt: skip
+    path = write_package(
+        config,
+        Path(args.output),
+        version=args.version,
+        website=args.website,
+        privacy=args.privacy,
+        terms=args.terms,
+    )
     print(f"Wrote {path} — upload it in Teams: Apps → Manage your apps → Upload an app.")
     return 0
 

@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     weights, bias = _fit(features, in_scope)
     point, q = _decision_point(rows, weights, bias)
     print(f"fitted on {len(in_scope)} held-out curated questions ({int(sum(in_scope))} in scope)")
-    print(f"dev decision point: logit {point:.3f} (top-1 {q.top1:.1%}, "
-          f"correct-decline {q.correct_decline:.1%}, false-decline {q.false_decline:.1%})")  # fmt: skip
+    print(
+        f"dev decision point: logit {point:.3f} (top-1 {q.top1:.1%}, "
+        f"correct-decline {q.correct_decline:.1%}, false-decline {q.false_decline:.1%})"
+    )
     print(f"EVIDENCE_WEIGHTS = ({', '.join(f'{w:.3f}' for w in weights)})")
     print(f"EVIDENCE_BIAS = {bias - point:.3f}")
     return 0
@@ -65,8 +67,9 @@ def _held_out_evidence() -> tuple[np.ndarray, np.ndarray]:
     curated = load_curated(policy)
     features, in_scope = [], []
     for train, test in crossval._folds(curated):
-        index = Index(policy, Curated(questions=train, synonyms=curated.synonyms,
-                                      answers=curated.answers))  # fmt: skip
+        index = Index(
+            policy, Curated(questions=train, synonyms=curated.synonyms, answers=curated.answers)
+        )
         for clause_id, question in test:
             evidence = index.search(question).evidence
             if evidence is not None:

@@ -24,8 +24,9 @@ def run() -> dict[str, str | float]:
     curated = load_curated(policy)
     top1 = top3 = in_scope = declined_in = declined_out = out_scope = 0
     for train, test in _folds(curated):
-        index = Index(policy, Curated(questions=train, synonyms=curated.synonyms,
-                                      answers=curated.answers))  # fmt: skip
+        index = Index(
+            policy, Curated(questions=train, synonyms=curated.synonyms, answers=curated.answers)
+        )
         for clause_id, question in test:
             result = index.search(question)
             if clause_id == OUT_OF_SCOPE:
@@ -51,6 +52,8 @@ def _folds(curated: Curated):
     for fold in range(FOLDS):
         held_out = items[fold::FOLDS]
         skip = set(held_out)
-        train = {cid: tuple(q for q in qs if (cid, q) not in skip)
-                 for cid, qs in curated.questions.items()}  # fmt: skip
+        train = {
+            cid: tuple(q for q in qs if (cid, q) not in skip)
+            for cid, qs in curated.questions.items()
+        }
         yield train, held_out

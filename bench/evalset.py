@@ -1,4 +1,4 @@
-"""Read the evaluation set (format: shared/eval/README.md) and fail clearly on a bad line."""
+"""Read the evaluation set (format: vendor/eval/README.md) and fail clearly on a bad line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EVAL = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_EVAL = REPO_ROOT / "vendor" / "eval" / "dev.jsonl"
 
 
 class EvalError(Exception):

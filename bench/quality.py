@@ -1,4 +1,4 @@
-"""The scoring rules of shared/eval/README.md, and the decline-threshold sweep.
+"""The scoring rules of vendor/eval/README.md, and the decline-threshold sweep.
 
 A system's answer to one question is a `Ranked`: clause IDs best first, the score its decline
 decision rests on, and whether it answered. A decline is a miss for top-1 and top-3 even when

@@ -38,8 +38,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"  # = bench.slack_servers.SECRET (not imported: keeps aiohttp lazy)
-QUESTIONS = ("can I text a student?", "may I friend a parent on facebook", "3.5",
-             "can I post photos of my class online?", "what is the policy on personal email")  # fmt: skip
+QUESTIONS = (
+    "can I text a student?",
+    "may I friend a parent on facebook",
+    "3.5",
+    "can I post photos of my class online?",
+    "what is the policy on personal email",
+)
 SENDERS = (1, 20)
 REQUESTS_ALONE = 300
 REQUESTS_EACH = 60  # per sender at 20 concurrent
@@ -60,13 +65,27 @@ def run() -> dict:
             "fake-slack", [sys.executable, "-m", "bench.slack_servers", "fake", "{port}"]
         )
         api = f"http://127.0.0.1:{fake}/api/"
-        env = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api,
-               "SLACK_SUPERVISOR_CHANNEL": "GSUPER", "DATABASE_PATH": str(Path(tmp) / "edc.sqlite3")}  # fmt: skip
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api,
+            "SLACK_SUPERVISOR_CHANNEL": "GSUPER",
+            "DATABASE_PATH": str(Path(tmp) / "edc.sqlite3"),
+        }
         # cwd is the temporary directory: no .env of the checkout can add settings (e.g. Teams).
-        ours = procs.start("app.py serve", [sys.executable, str(ROOT / "app.py"), "serve"], env=env,
-                           cwd=tmp, port_env="PORT", wait=False)  # fmt: skip
-        minimal = procs.start("minimal Bolt app", [sys.executable, "-m", "bench.slack_servers",
-                                                   "minimal", "{port}", api], wait=False)  # fmt: skip
+        ours = procs.start(
+            "app.py serve",
+            [sys.executable, str(ROOT / "app.py"), "serve"],
+            env=env,
+            cwd=tmp,
+            port_env="PORT",
+            wait=False,
+        )
+        minimal = procs.start(
+            "minimal Bolt app",
+            [sys.executable, "-m", "bench.slack_servers", "minimal", "{port}", api],
+            wait=False,
+        )
         procs.wait_healthy()
         return asyncio.run(_bench(ours, minimal, fake))
 
@@ -77,9 +96,11 @@ async def _bench(ours: int, minimal: int, fake: int) -> dict:
     figures: dict = {}
     fake_url = f"http://127.0.0.1:{fake}"
     # One client session per app, as many kept-alive connections as senders.
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as control, \
-            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max(SENDERS))) as to_ours, \
-            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max(SENDERS))) as to_min:  # fmt: skip
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as control,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max(SENDERS))) as to_ours,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max(SENDERS))) as to_min,
+    ):
         edc = _Target(to_ours, ours, fake_url)
         bare = _Target(to_min, minimal, fake_url)
         sent = 0  # commands sent to our app; each must produce one answer at the fake
@@ -188,12 +209,22 @@ class _Target:
 
     def _body(self, n: int, i: int) -> bytes:
         ref = f"{self.serial}-{n}-{i}"
-        return urllib.parse.urlencode({
-            "token": "legacy", "team_id": "T", "team_domain": "district", "channel_id": "C1",
-            "channel_name": "general", "user_id": f"U{n}", "user_name": f"user{n}", "command": "/edc",
-            "text": QUESTIONS[i % len(QUESTIONS)], "api_app_id": "A1",
-            "response_url": self.response_url + ref, "trigger_id": f"1.{ref}",
-        }).encode()  # fmt: skip
+        return urllib.parse.urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T",
+                "team_domain": "district",
+                "channel_id": "C1",
+                "channel_name": "general",
+                "user_id": f"U{n}",
+                "user_name": f"user{n}",
+                "command": "/edc",
+                "text": QUESTIONS[i % len(QUESTIONS)],
+                "api_app_id": "A1",
+                "response_url": self.response_url + ref,
+                "trigger_id": f"1.{ref}",
+            }
+        ).encode()
 
 
 def _signed(body: bytes) -> dict:
@@ -202,8 +233,11 @@ def _signed(body: bytes) -> dict:
     digest = hmac.new(
         SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256
     ).hexdigest()
-    return {"Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}  # fmt: skip
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
 
 
 def _pct(values: list[float], p: int) -> float:
@@ -236,19 +270,36 @@ class _Processes:
                 proc.kill()
                 proc.wait(5)
 
-    def start(self, name: str, argv: list[str], *, env: dict | None = None, cwd: str | None = None,
-              port_env: str = "", wait: bool = True) -> int:  # fmt: skip
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        *,
+        env: dict | None = None,
+        cwd: str | None = None,
+        port_env: str = "",
+        wait: bool = True,
+    ) -> int:
         """Start `argv` ("{port}" replaced) on a free port; returns the port."""
         port = _free_port()
-        full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.tmp),
-                    "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}  # fmt: skip
+        full_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.tmp),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **(env or {}),
+        }
         if port_env:
             full_env[port_env] = str(port)
         log_path = self.tmp / f"{len(self.started)}.log"
         with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the child
-            proc = subprocess.Popen([a.replace("{port}", str(port)) for a in argv], env=full_env,
-                                    cwd=cwd or str(ROOT), stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT)  # fmt: skip
+            proc = subprocess.Popen(
+                [a.replace("{port}", str(port)) for a in argv],
+                env=full_env,
+                cwd=cwd or str(ROOT),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.started.append((name, proc, port, log_path))
         if wait:
             self.wait_healthy()

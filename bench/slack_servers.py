@@ -31,15 +31,25 @@ def fake_slack() -> web.Application:
         await request.read()
         method = request.match_info["method"]
         if method == "auth.test":
-            return web.json_response({"ok": True, "user_id": "UB", "bot_id": "B", "team_id": "T",
-                                      "user": "edc"})  # fmt: skip
+            return web.json_response(
+                {"ok": True, "user_id": "UB", "bot_id": "B", "team_id": "T", "user": "edc"}
+            )
         if method == "conversations.info":
-            return web.json_response({"ok": True, "channel": {
-                "id": SUPERVISOR_CHANNEL, "name": "edc-supervisors", "is_private": True,
-                "is_member": True}})  # fmt: skip
+            return web.json_response(
+                {
+                    "ok": True,
+                    "channel": {
+                        "id": SUPERVISOR_CHANNEL,
+                        "name": "edc-supervisors",
+                        "is_private": True,
+                        "is_member": True,
+                    },
+                }
+            )
         if method == "conversations.members":
-            return web.json_response({"ok": True, "members": ["UB"],
-                                      "response_metadata": {"next_cursor": ""}})  # fmt: skip
+            return web.json_response(
+                {"ok": True, "members": ["UB"], "response_metadata": {"next_cursor": ""}}
+            )
         return web.json_response({"ok": True})
 
     async def response_url(request: web.Request) -> web.Response:
@@ -87,9 +97,13 @@ def minimal_app(api_url: str) -> web.Application:
 
     from handlers.http_server import build_web_app
 
-    app = App(signing_secret=SECRET, client=WebClient(token=BOT_TOKEN, base_url=api_url),
-              token_verification_enabled=False, process_before_response=True,
-              logger=logging.getLogger("minimal.bolt"))  # fmt: skip
+    app = App(
+        signing_secret=SECRET,
+        client=WebClient(token=BOT_TOKEN, base_url=api_url),
+        token_verification_enabled=False,
+        process_before_response=True,
+        logger=logging.getLogger("minimal.bolt"),
+    )
     app.command("/edc")(lambda ack: ack())
     return build_web_app(None, slack=SimpleNamespace(app=app, after_request=lambda: None))
 

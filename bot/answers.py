@@ -55,9 +55,12 @@ def clause_reply(policy: Policy, clause: Clause) -> Reply:
 
 def toc_reply(policy: Policy) -> Reply:
     heading = strings.TOC_HEADING.format(
-        name=policy.name, code=policy.code, district=policy.district,
-        adopted=policy.adopted, revised=policy.revised,
-    )  # fmt: skip
+        name=policy.name,
+        code=policy.code,
+        district=policy.district,
+        adopted=policy.adopted,
+        revised=policy.revised,
+    )
     lines = "\n".join(strings.TOC_LINE.format(id=c.id, title=c.title) for c in policy.clauses)
     return Reply(
         (Text(heading, "heading"), Text(lines), Text(strings.TOC_HINT, "note")), kind="policy"

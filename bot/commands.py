@@ -10,22 +10,41 @@ from knowledge.search import MAX_QUERY_CHARS as MAX_QUESTION_CHARS  # longer is 
 _PREFIX = re.compile(r"^\s*/?edc\b[:,]?\s*", re.IGNORECASE)
 _CLAUSE = re.compile(r"^(?:clause|section|item|#|§)?\s*(\d{1,2}(?:\.\d{1,3})?)\.?$", re.IGNORECASE)
 _WORD_COMMANDS = {
-    "help": "help", "?": "help", "commands": "help",
-    "policy": "policy", "toc": "policy", "contents": "policy", "clauses": "policy",
-    "why": "why", "why?": "why",
-    "report": "report", "concern": "concern",
-    "ack": "ack", "acknowledge": "ack", "addendum": "addendum", "view": "view",
-    "status": "status", "cancel": "cancel", "back": "back", "skip": "skip", "edit": "edit",
-    "submit": "submit", "resume": "resume", "continue": "resume", "drafts": "drafts",
-}  # fmt: skip
+    "help": "help",
+    "?": "help",
+    "commands": "help",
+    "policy": "policy",
+    "toc": "policy",
+    "contents": "policy",
+    "clauses": "policy",
+    "why": "why",
+    "why?": "why",
+    "report": "report",
+    "concern": "concern",
+    "ack": "ack",
+    "acknowledge": "ack",
+    "addendum": "addendum",
+    "view": "view",
+    "status": "status",
+    "cancel": "cancel",
+    "back": "back",
+    "skip": "skip",
+    "edit": "edit",
+    "submit": "submit",
+    "resume": "resume",
+    "continue": "resume",
+    "drafts": "drafts",
+}
 _TAKES_ARGUMENT = {"ack", "addendum", "edit", "view"}
 _QUESTION_START = re.compile(
     r"^(do|does|did|can|could|should|would|is|are|am|was|what|how|when|who|whom|why|where|which|"
-    r"may|must|if|will)\b", re.IGNORECASE
+    r"may|must|if|will)\b",
+    re.IGNORECASE,
 )
 _REPORT_INTENT = re.compile(
     r"\b(file|start|submit|write|make|fill\s+out|fill\s+in|begin|open|create|do)\b.{0,40}?"
-    r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b", re.IGNORECASE
+    r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b",
+    re.IGNORECASE,
 )
 _GREETING = re.compile(
     r"^(hi|hello|hey|hiya|howdy|good\s+(morning|afternoon|evening))\b[\s!.,?]*(there|edc|bot)?[\s!.?]*$",
@@ -35,7 +54,8 @@ _THANKS = re.compile(r"^(thanks|thank\s+you|thx|ty|cheers)\b[\s\w!.,]{0,20}$", r
 # "when was this policy adopted / last revised / what version": the policy's own metadata.
 _ABOUT_POLICY = re.compile(
     r"\b(when|what|which|latest|last)\b.{0,30}\b(adopted|revised|updated|amended|version|"
-    r"revision|date)\b|\bwho\s+(wrote|adopted|approved)\b.{0,20}\bpolicy\b", re.IGNORECASE
+    r"revision|date)\b|\bwho\s+(wrote|adopted|approved)\b.{0,20}\bpolicy\b",
+    re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

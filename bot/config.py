@@ -90,7 +90,9 @@ _ENV_NAMES = {
 }
 
 
-def load_config(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Config:
+def load_config(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Config:
     """Build the config from `environ` (default os.environ) over the `.env` file."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
@@ -117,8 +119,12 @@ def _cast(name: str, raw: str):
             if not 0 <= port <= 65535:
                 raise ValueError
             return port
-        if name in ("report_delay_hours", "draft_reminder_minutes", "ack_reminder_hours",
-                    "delivery_retry_seconds"):
+        if name in (
+            "report_delay_hours",
+            "draft_reminder_minutes",
+            "ack_reminder_hours",
+            "delivery_retry_seconds",
+        ):
             number = float(raw)
             if number <= 0:
                 raise ValueError

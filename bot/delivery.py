@@ -34,9 +34,17 @@ class Route:
 
 
 class DeliveryWorker:
-    def __init__(self, *, records: Records, cards: Cards, routes: dict[str, Route],
-                 draft_reminder: Callable[[Draft, datetime], Reply], ack_after: timedelta,
-                 remind_after: timedelta, retry_seconds: float = 5.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        records: Records,
+        cards: Cards,
+        routes: dict[str, Route],
+        draft_reminder: Callable[[Draft, datetime], Reply],
+        ack_after: timedelta,
+        remind_after: timedelta,
+        retry_seconds: float = 5.0,
+    ) -> None:
         self.records = records
         self.cards = cards
         self.routes = routes
@@ -98,11 +106,21 @@ class DeliveryWorker:
         for number, platform, destination in self.records.reports.unacknowledged(
             delivered_before=now - self.ack_after
         ):
-            outbox.add(subject=number, purpose="reannounce", platform=platform,
-                       destination=destination, now=now)  # fmt: skip
+            outbox.add(
+                subject=number,
+                purpose="reannounce",
+                platform=platform,
+                destination=destination,
+                now=now,
+            )
         for draft in self.records.drafts.idle(before=now - self.remind_after):
-            outbox.add(subject=f"{draft.id}#{draft.state.turns}", purpose="reminder",
-                       platform=draft.platform, destination=draft.user_key.partition(":")[2], now=now)  # fmt: skip
+            outbox.add(
+                subject=f"{draft.id}#{draft.state.turns}",
+                purpose="reminder",
+                platform=draft.platform,
+                destination=draft.user_key.partition(":")[2],
+                now=now,
+            )
             self.records.drafts.mark_reminded(draft.id, draft.state.turns)
 
     def _send(self, item: OutboxItem, now: datetime) -> bool:
@@ -155,8 +173,13 @@ class DeliveryWorker:
             return
         backoff = min(self.retry_seconds * 2**item.attempts, RETRY_MAX_SECONDS)
         wait = exc.retry_after if exc.retry_after is not None else backoff
-        log.warning("delivery of %s failed (attempt %d), retrying in %.0fs: %s",
-                    item.key, item.attempts + 1, wait, exc)  # fmt: skip
+        log.warning(
+            "delivery of %s failed (attempt %d), retrying in %.0fs: %s",
+            item.key,
+            item.attempts + 1,
+            wait,
+            exc,
+        )
         self.records.outbox.retry(item, error=str(exc), next_at=now + timedelta(seconds=wait))
 
 

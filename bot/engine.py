@@ -41,7 +41,9 @@ class Bot:
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("incident %s while handling %s", incident, incoming.platform)
-            return [Reply((Text(strings.ERROR.format(incident=incident), "warning"),), kind="error")]
+            return [
+                Reply((Text(strings.ERROR.format(incident=incident), "warning"),), kind="error")
+            ]
 
     def _handle(self, incoming: Incoming) -> list[Reply]:
         command = parse(incoming.text) if incoming.action is None else Command("action")
@@ -86,7 +88,10 @@ class Bot:
         replies = [reply]
         if command.truncated_from:
             replies.insert(
-                0, _note(strings.TOO_LONG.format(length=command.truncated_from, limit=MAX_QUESTION_CHARS))
+                0,
+                _note(
+                    strings.TOO_LONG.format(length=command.truncated_from, limit=MAX_QUESTION_CHARS)
+                ),
             )
         return replies
 
@@ -107,14 +112,19 @@ class Bot:
         if r.answered:
             clause = self.policy.clause(r.clauses[0])
             text = strings.WHY_ANSWERED.format(
-                query=r.query, clause=clause.id, title=clause.title,
-                terms=", ".join(f"‘{t}’" for t in r.why) or "—", confidence=r.confidence,
-            )  # fmt: skip
+                query=r.query,
+                clause=clause.id,
+                title=clause.title,
+                terms=", ".join(f"‘{t}’" for t in r.why) or "—",
+                confidence=r.confidence,
+            )
         else:
             text = strings.WHY_DECLINED.format(
-                query=r.query, confidence=r.confidence, clauses=", ".join(r.clauses) or "none",
+                query=r.query,
+                confidence=r.confidence,
+                clauses=", ".join(r.clauses) or "none",
                 terms=", ".join(f"‘{t}’" for t in r.why) or "—",
-            )  # fmt: skip
+            )
             if r.closest_unrelated:
                 text += strings.WHY_DECLINED_UNRELATED.format(closest=r.closest_unrelated)
         return _note(text)

@@ -43,7 +43,9 @@ NUMBER = re.compile(r"^[A-Z]+(?:-[A-Z])?-\d{4}-\d{4,}(?:-A\d+)?$")
 QUESTION_PREFIX = re.compile(r"^\s*(?:\?|/?edc\b)", re.IGNORECASE)
 START_OVER = frozenset({"start over", "new", "new report", "start again", "restart"})
 PICK_STEPS = frozenset({"choice", "yes_no", "datetime"})
-DIALOG_COMMANDS = frozenset({"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"})
+DIALOG_COMMANDS = frozenset(
+    {"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"}
+)
 
 FORM_OPEN = "form.open"  # offer the whole form at once (Slack modal); see bot/messages.py
 
@@ -62,11 +64,19 @@ class FormResult:
 
 
 class ReportsExtension:
-    def __init__(self, *, bot: Bot, records: Records, cards: Cards, tz: ZoneInfo,
-                 late_after: timedelta, destinations: Callable[[str], list[tuple[str, str]]],
-                 wake: Callable[[], None] = lambda: None,
-                 can_acknowledge: Callable[[Incoming], bool] = lambda incoming: True,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        records: Records,
+        cards: Cards,
+        tz: ZoneInfo,
+        late_after: timedelta,
+        destinations: Callable[[str], list[tuple[str, str]]],
+        wake: Callable[[], None] = lambda: None,
+        can_acknowledge: Callable[[Incoming], bool] = lambda incoming: True,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.bot = bot
         self.records = records
         self.cards = cards
@@ -104,8 +114,13 @@ class ReportsExtension:
             if not raw and spec.optional:
                 state.answers[spec.name] = ""
                 continue
-            checked = check(spec, raw, Context(now=now, tz=self.settings.tz,
-                                              remembered=dialog.remembered.get(spec.name, "")))  # fmt: skip
+            checked = check(
+                spec,
+                raw,
+                Context(
+                    now=now, tz=self.settings.tz, remembered=dialog.remembered.get(spec.name, "")
+                ),
+            )
             if checked.ok:
                 state.answers[spec.name] = checked.value
             else:
@@ -113,8 +128,9 @@ class ReportsExtension:
         if errors:
             return FormResult(errors=errors)
         state.step = REVIEW
-        draft = self.records.drafts.create(user_key=user_key(incoming), platform=incoming.platform,
-                                           state=state, now=now)  # fmt: skip
+        draft = self.records.drafts.create(
+            user_key=user_key(incoming), platform=incoming.platform, state=state, now=now
+        )
         report = self._file(incoming, dialog, draft, state, now)
         return FormResult(report_number=report.number, replies=(self._receipt(report),))
 
@@ -125,8 +141,10 @@ class ReportsExtension:
             return []
         dialog = self._dialog(load_form(draft.form), draft.user_key)
         title = dialog.title(draft.state)
-        parts = [Text(strings.WELCOME_BACK.format(title=title), "note"),
-                 *dialog.prompt(draft.state, self.clock())]  # fmt: skip
+        parts = [
+            Text(strings.WELCOME_BACK.format(title=title), "note"),
+            *dialog.prompt(draft.state, self.clock()),
+        ]
         return [Reply(tuple(parts), kind="dialog")]
 
     def draft_reminder(self, draft: Draft, now: datetime) -> Reply:
@@ -181,12 +199,19 @@ class ReportsExtension:
         if spec is None or spec.kind not in PICK_STEPS:
             return False
         return command.name in ("clause", "policy", "why") or (
-            command.name == "question" and parse(command.arg + "?").name == "question"
+            command.name == "question"
+            and parse(command.arg + "?").name == "question"
             and (command.arg.rstrip().endswith("?") or len(command.arg.split()) >= 4)
-        )  # fmt: skip
+        )
 
-    def _question(self, incoming: Incoming, command: Command, dialog: Dialog,
-                  state: DialogState, now: datetime) -> list[Reply]:  # fmt: skip
+    def _question(
+        self,
+        incoming: Incoming,
+        command: Command,
+        dialog: Dialog,
+        state: DialogState,
+        now: datetime,
+    ) -> list[Reply]:
         text = incoming.text.strip()
         if text.startswith("?"):
             command = parse(text[1:])
@@ -200,7 +225,9 @@ class ReportsExtension:
         action = incoming.action
         key = user_key(incoming)
         if action.name in START_ACTIONS:
-            return self._start(incoming, START_ACTIONS[action.name], self.records.drafts.open_for(key))
+            return self._start(
+                incoming, START_ACTIONS[action.name], self.records.drafts.open_for(key)
+            )
         if action.name in (ACTION_ACK, ACTION_VIEW):
             return self._supervise(incoming, action.name.partition(".")[2], action.value)
         if action.name == "form.submit":
@@ -208,7 +235,11 @@ class ReportsExtension:
             return list(result.replies) or [_note(_errors_text(result.errors))]
         if action.name == "report.new":
             draft = self.records.drafts.open_for(key)
-            return self._start_over(incoming, draft) if draft else self._start(incoming, action.value, None)
+            return (
+                self._start_over(incoming, draft)
+                if draft
+                else self._start(incoming, action.value, None)
+            )
         if not action.name.startswith("dialog.") and action.name != "report.resume":
             return None
         draft = self.records.drafts.open_for(key)
@@ -222,20 +253,33 @@ class ReportsExtension:
         now = self.clock()
         if name == "dialog.answer":
             target, _, answer = value.partition("=")
-            return dialog.answer(state, answer, now) if target == state.step else self._stale(dialog, state, now)
+            return (
+                dialog.answer(state, answer, now)
+                if target == state.step
+                else self._stale(dialog, state, now)
+            )
         if name == "dialog.skip":
-            return dialog.skip(state, now) if value == state.step else self._stale(dialog, state, now)
+            return (
+                dialog.skip(state, now) if value == state.step else self._stale(dialog, state, now)
+            )
         if name == "dialog.edit":
             return dialog.edit(state, value, now)
         if name == "dialog.cancel_confirm":
             return dialog.confirm_cancel(state, value == "yes", now)
-        simple = {"dialog.back": dialog.back, "dialog.status": dialog.status, "dialog.help": dialog.help,
-                  "dialog.submit": dialog.submit, "dialog.cancel": dialog.cancel,
-                  "report.resume": dialog.resume}  # fmt: skip
+        simple = {
+            "dialog.back": dialog.back,
+            "dialog.status": dialog.status,
+            "dialog.help": dialog.help,
+            "dialog.submit": dialog.submit,
+            "dialog.cancel": dialog.cancel,
+            "report.resume": dialog.resume,
+        }
         return simple.get(name, dialog.resume)(state, now)
 
     def _stale(self, dialog: Dialog, state: DialogState, now: datetime) -> Turn:
-        return Turn(state, [Text(strings.STALE_BUTTON, "note"), *dialog.prompt(state, now, brief=True)])
+        return Turn(
+            state, [Text(strings.STALE_BUTTON, "note"), *dialog.prompt(state, now, brief=True)]
+        )
 
     # ---- turning outcomes into records -----------------------------------------------------
 
@@ -248,32 +292,45 @@ class ReportsExtension:
             report = self._file(incoming, dialog, draft, turn.state, now)
             return [self._receipt(report)]
         if turn.state is not draft.state:
-            self.records.drafts.save(draft.id, turn.state, now)  # saved before the next question shows
+            self.records.drafts.save(
+                draft.id, turn.state, now
+            )  # saved before the next question shows
         return self._dialog_replies(incoming, turn.parts)
 
-    def _file(self, incoming: Incoming, dialog: Dialog, draft: Draft, state: DialogState,
-              now: datetime) -> Report:  # fmt: skip
+    def _file(
+        self, incoming: Incoming, dialog: Dialog, draft: Draft, state: DialogState, now: datetime
+    ) -> Report:
         form = dialog.form
         answers = dialog.final_answers(state, now)
         visible = dialog.visible(state, now)
         submission = Submission(
-            draft_id=draft.id, form=form.name, title=dialog.title(state),
-            number_prefix=form.number_prefix, amends=state.context.get("amends", ""),
+            draft_id=draft.id,
+            form=form.name,
+            title=dialog.title(state),
+            number_prefix=form.number_prefix,
+            amends=state.context.get("amends", ""),
             reporter_name=incoming.user_name or incoming.user_id,
             supervisor=answers.get(form.supervisor_field, "") if form.supervisor_field else "",
-            event_at=dialog.event_time(state), started_at=datetime.fromisoformat(state.started_at),
-            fields=tuple((f.name, f.label, display(f, answers[f.name], self.settings.tz)) for f in visible),
+            event_at=dialog.event_time(state),
+            started_at=datetime.fromisoformat(state.started_at),
+            fields=tuple(
+                (f.name, f.label, display(f, answers[f.name], self.settings.tz)) for f in visible
+            ),
             answers=answers,
             late_reason=next((answers[f.name] for f in visible if f.show_if == "late"), ""),
             warnings=tuple(f.label for f in visible if f.warn_if and answers[f.name] == f.warn_if),
-            policy_revision=self.bot.policy.revision, policy_sha256=self.bot.policy.sha256,
-        )  # fmt: skip
+            policy_revision=self.bot.policy.revision,
+            policy_sha256=self.bot.policy.sha256,
+        )
         amended = self.records.reports.get(submission.amends) if submission.amends else None
         platform = amended.platform if amended else incoming.platform
         report = self.records.reports.submit(
-            submission, user_key=draft.user_key, platform=platform, now=now,
+            submission,
+            user_key=draft.user_key,
+            platform=platform,
+            now=now,
             destinations=self.destinations(platform),
-        )  # fmt: skip
+        )
         remembered = {f.name: answers[f.name] for f in visible if f.remember and answers[f.name]}
         if remembered:
             self.records.drafts.remember(draft.user_key, remembered)
@@ -286,16 +343,22 @@ class ReportsExtension:
 
     # ---- starting, resuming, addenda -------------------------------------------------------
 
-    def _start(self, incoming: Incoming, form_name: str, draft: Draft | None,
-               context: dict[str, str] | None = None) -> list[Reply]:  # fmt: skip
+    def _start(
+        self,
+        incoming: Incoming,
+        form_name: str,
+        draft: Draft | None,
+        context: dict[str, str] | None = None,
+    ) -> list[Reply]:
         form = load_form(form_name)
         if draft is not None:
             return self._offer_resume(incoming, draft)
         dialog = self._dialog(form, user_key(incoming))
         now = self.clock()
         turn = dialog.start(now, context)
-        self.records.drafts.create(user_key=user_key(incoming), platform=incoming.platform,
-                                   state=turn.state, now=now)  # fmt: skip
+        self.records.drafts.create(
+            user_key=user_key(incoming), platform=incoming.platform, state=turn.state, now=now
+        )
         parts = list(turn.parts)
         if not context:  # an addendum belongs to its report: it is only asked step by step
             # Surfaces that can show the whole form at once (a Slack modal) offer it; others omit it.
@@ -309,11 +372,21 @@ class ReportsExtension:
     def _offer_resume(self, incoming: Incoming, draft: Draft) -> list[Reply]:
         dialog = self._dialog(load_form(draft.form), draft.user_key)
         done, total = dialog.progress(draft.state, self.clock())
-        text = strings.OPEN_DRAFT.format(title=dialog.title(draft.state), done=done, total=total,
-                                         started=describe(draft.created_at, self.settings.tz))  # fmt: skip
-        buttons = Buttons((Button(strings.BUTTON_RESUME, "report.resume", draft.id, style="primary"),
-                           Button(strings.BUTTON_START_OVER, "report.new", draft.form)))  # fmt: skip
-        return self._dialog_replies(incoming, [Text(text), buttons], title=dialog.title(draft.state))
+        text = strings.OPEN_DRAFT.format(
+            title=dialog.title(draft.state),
+            done=done,
+            total=total,
+            started=describe(draft.created_at, self.settings.tz),
+        )
+        buttons = Buttons(
+            (
+                Button(strings.BUTTON_RESUME, "report.resume", draft.id, style="primary"),
+                Button(strings.BUTTON_START_OVER, "report.new", draft.form),
+            )
+        )
+        return self._dialog_replies(
+            incoming, [Text(text), buttons], title=dialog.title(draft.state)
+        )
 
     def _addendum(self, incoming: Incoming, arg: str) -> list[Reply]:
         number = arg.strip().upper()
@@ -333,10 +406,15 @@ class ReportsExtension:
         for draft in drafts:
             dialog = self._dialog(load_form(draft.form), key)
             done, total = dialog.progress(draft.state, now)
-            lines.append(strings.DRAFT_LINE.format(
-                title=dialog.title(draft.state), started=describe(draft.created_at, self.settings.tz),
-                done=done, total=total, status=draft.status,
-            ))  # fmt: skip
+            lines.append(
+                strings.DRAFT_LINE.format(
+                    title=dialog.title(draft.state),
+                    started=describe(draft.created_at, self.settings.tz),
+                    done=done,
+                    total=total,
+                    status=draft.status,
+                )
+            )
         parts = [Text(strings.DRAFTS_HEADING, "heading"), Text("\n".join(lines))]
         return [Reply(tuple(parts), kind="drafts")]
 
@@ -358,8 +436,9 @@ class ReportsExtension:
         if self.records.reports.get(number) is None:
             return [_note(strings.ACK_UNKNOWN.format(number=number))]
         if verb == "view":
-            report = self.records.reports.read(number, actor=user_key(incoming), via="chat",
-                                               now=self.clock())  # fmt: skip
+            report = self.records.reports.read(
+                number, actor=user_key(incoming), via="chat", now=self.clock()
+            )
             return [self.cards.full_view(report)]
         return [self._acknowledge(incoming, number)]
 
@@ -368,20 +447,28 @@ class ReportsExtension:
         notices = [("update", p.platform, p.destination) for p in self.records.outbox.posts(number)]
         notices.append(("notice", report.platform, report.user_id))
         report, first = self.records.reports.acknowledge(
-            number, by_key=user_key(incoming), by_name=incoming.user_name or incoming.user_id,
-            now=self.clock(), notices=notices,
-        )  # fmt: skip
+            number,
+            by_key=user_key(incoming),
+            by_name=incoming.user_name or incoming.user_id,
+            now=self.clock(),
+            notices=notices,
+        )
         self.wake()
         ack = report.acknowledgement
         if first:
             return _note(strings.ACK_DONE.format(number=number))
-        return _note(strings.ACK_ALREADY.format(number=number, by=ack.by_name,
-                                                at=describe(ack.at, self.settings.tz)))  # fmt: skip
+        return _note(
+            strings.ACK_ALREADY.format(
+                number=number, by=ack.by_name, at=describe(ack.at, self.settings.tz)
+            )
+        )
 
     # ---- helpers --------------------------------------------------------------------------
 
     def _dialog(self, form: FormSpec, key: str) -> Dialog:
-        return Dialog(form=form, settings=self.settings, remembered=self.records.drafts.remembered(key))
+        return Dialog(
+            form=form, settings=self.settings, remembered=self.records.drafts.remembered(key)
+        )
 
     def _dialog_replies(self, incoming: Incoming, parts: list, *, title: str = "") -> list[Reply]:
         """The dialog's parts, sent to the DM when the user is not in a private conversation."""
@@ -406,4 +493,3 @@ def _errors_text(errors: dict[str, str]) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-

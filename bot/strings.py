@@ -43,7 +43,9 @@ TOC_LINE = "{id}  {title}"
 TOC_HINT = "Type /edc 3.5 (or any number) to read a clause in full."
 UNKNOWN_CLAUSE = "There is no clause {requested} in the policy. Clauses are: {ids}."
 WHY_NOTHING = "Ask me a question first; then /edc why shows what my answer matched on."
-WHY_ANSWERED = "For “{query}” I matched clause {clause} ({title}) on: {terms}. Confidence {confidence:.0%}."
+WHY_ANSWERED = (
+    "For “{query}” I matched clause {clause} ({title}) on: {terms}. Confidence {confidence:.0%}."
+)
 WHY_DECLINED = (
     "For “{query}” nothing matched strongly enough (confidence {confidence:.0%}); the closest "
     "clauses were {clauses} (on: {terms})."

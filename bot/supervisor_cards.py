@@ -48,33 +48,51 @@ class Cards:
 
     def ack_notice(self, report: Report) -> Reply:
         ack = report.acknowledgement
-        text = strings.ACK_NOTICE.format(title=report.title, number=report.number, by=ack.by_name,
-                                         at=describe(ack.at, self.tz))  # fmt: skip
+        text = strings.ACK_NOTICE.format(
+            title=report.title, number=report.number, by=ack.by_name, at=describe(ack.at, self.tz)
+        )
         return Reply((Text(text, "success"),), kind="ack_notice")
 
     def _head(self, report: Report) -> list[Part]:
-        parts: list[Part] = [Text(strings.CARD_HEADING.format(title=report.title, number=report.number), "heading")]
+        parts: list[Part] = [
+            Text(strings.CARD_HEADING.format(title=report.title, number=report.number), "heading")
+        ]
         if report.amends:
             parts.append(Text(strings.CARD_AMENDS.format(number=report.amends), "note"))
         labels = strings.CARD_FIELDS
-        items = [(labels["reporter"], report.reporter_name), (labels["supervisor"], report.supervisor)]
+        items = [
+            (labels["reporter"], report.reporter_name),
+            (labels["supervisor"], report.supervisor),
+        ]
         if report.event_at:
             items.append((labels["called"], describe(report.event_at, self.tz)))
         items.append((labels["submitted"], describe(report.submitted_at, self.tz)))
         if report.delay_seconds is not None:
             delay = elapsed(timedelta(seconds=report.delay_seconds))
-            items.append((labels["delay"], f"{delay} — {report.late_reason}" if report.late_reason else delay))
+            items.append(
+                (
+                    labels["delay"],
+                    f"{delay} — {report.late_reason}" if report.late_reason else delay,
+                )
+            )
         items.append((labels["policy"], report.policy_revision))
         parts.append(Fields(tuple(items)))
         if report.warnings:
-            parts.append(Text(strings.CARD_PRECHECK_WARNING.format(labels=", ".join(report.warnings)), "warning"))
+            parts.append(
+                Text(
+                    strings.CARD_PRECHECK_WARNING.format(labels=", ".join(report.warnings)),
+                    "warning",
+                )
+            )
         return parts
 
     def _body(self, report: Report) -> Fields:
         # The call time and the supervisor already head the card: don't repeat them below.
         spec = self._spec(report.form)
         in_head = {spec.clock_field, spec.supervisor_field} if spec else set()
-        return Fields(tuple((label, value) for name, label, value in report.fields if name not in in_head))
+        return Fields(
+            tuple((label, value) for name, label, value in report.fields if name not in in_head)
+        )
 
     def _spec(self, form: str) -> FormSpec | None:
         if form not in self._specs:
@@ -94,7 +112,9 @@ class Cards:
 
     def _acked(self, report: Report) -> Part:
         ack = report.acknowledgement
-        return Text(strings.CARD_ACKED.format(by=ack.by_name, at=describe(ack.at, self.tz)), "success")
+        return Text(
+            strings.CARD_ACKED.format(by=ack.by_name, at=describe(ack.at, self.tz)), "success"
+        )
 
 
 def reminder(*, title: str, done: int, total: int) -> Reply:

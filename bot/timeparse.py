@@ -19,12 +19,40 @@ MAX_CHARS = 80
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "half an": 0.5, "half a": 0.5,
-}  # fmt: skip
-_UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60, "hrs": 60,
-          "hour": 60, "hours": 60, "day": 1440, "days": 1440}  # fmt: skip
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "half an": 0.5,
+    "half a": 0.5,
+}
+_UNITS = {
+    "m": 1,
+    "min": 1,
+    "mins": 1,
+    "minute": 1,
+    "minutes": 1,
+    "h": 60,
+    "hr": 60,
+    "hrs": 60,
+    "hour": 60,
+    "hours": 60,
+    "day": 1440,
+    "days": 1440,
+}
 
 _AGO = re.compile(
     r"^(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
@@ -43,8 +71,10 @@ _MONTH_DATE = re.compile(
     r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?)(?:\s+(?P<y>\d{4}))?\b"
 )
 _WEEKDAY = re.compile(r"\b(?:(?P<last>last|this|on)\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")\b")
-_FILLER = re.compile(r"\b(?:at|on|around|about|approx(?:imately)?|roughly|the|this|morning|"
-                     r"afternoon|evening|tonight)\b|[,~]")  # fmt: skip
+_FILLER = re.compile(
+    r"\b(?:at|on|around|about|approx(?:imately)?|roughly|the|this|morning|"
+    r"afternoon|evening|tonight)\b|[,~]"
+)
 
 
 class TimeParseError(ValueError):
@@ -126,8 +156,12 @@ def _day(phrase: str, today: date) -> tuple[date | None, str]:
 
 def _ymd(match: re.Match, today: date) -> date:
     year = match.group("y")
-    return _make_date(int(year) + (2000 if year and len(year) == 2 else 0) if year else None,
-                      int(match.group("mo")), int(match.group("d")), today)  # fmt: skip
+    return _make_date(
+        int(year) + (2000 if year and len(year) == 2 else 0) if year else None,
+        int(match.group("mo")),
+        int(match.group("d")),
+        today,
+    )
 
 
 def _month_day(match: re.Match, today: date) -> date:
@@ -183,8 +217,11 @@ def _localise(naive: datetime, tz: ZoneInfo) -> datetime:
 def describe(moment: datetime, tz: ZoneInfo) -> str:
     """'Fri 28 Nov 2025, 7:45 AM EST' — how a parsed time is confirmed back to the user."""
     local = moment.astimezone(tz)
-    return local.strftime("%a %d %b %Y, ") + local.strftime("%I:%M %p").lstrip("0") + " " + (
-        local.tzname() or ""
+    return (
+        local.strftime("%a %d %b %Y, ")
+        + local.strftime("%I:%M %p").lstrip("0")
+        + " "
+        + (local.tzname() or "")
     )
 
 

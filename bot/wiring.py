@@ -38,29 +38,39 @@ class Core:
         self.records.close()
 
 
-def build_core(config: Config, *, index=None,
-               can_acknowledge: Callable[[Incoming], bool] | None = None) -> Core:  # fmt: skip
+def build_core(
+    config: Config, *, index=None, can_acknowledge: Callable[[Incoming], bool] | None = None
+) -> Core:
     """Everything but the surfaces. Opens the database (creating and migrating it)."""
     if index is None:
         from knowledge.search import build_index
 
         index = build_index()
     tz = ZoneInfo(config.timezone)
-    records = Records.open(path=config.database_path, key=config.encryption_key, timezone=config.timezone)
+    records = Records.open(
+        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+    )
     bot = Bot(index=index, qa_log=records.qa_log)
     cards = Cards(tz=tz, mode=config.delivery_mode)
     worker = DeliveryWorker(
-        records=records, cards=cards, routes={}, draft_reminder=lambda draft, now: None,
+        records=records,
+        cards=cards,
+        routes={},
+        draft_reminder=lambda draft, now: None,
         ack_after=timedelta(hours=config.ack_reminder_hours),
         remind_after=timedelta(minutes=config.draft_reminder_minutes),
         retry_seconds=config.delivery_retry_seconds,
-    )  # fmt: skip
+    )
     reports = ReportsExtension(
-        bot=bot, records=records, cards=cards, tz=tz,
+        bot=bot,
+        records=records,
+        cards=cards,
+        tz=tz,
         late_after=timedelta(hours=config.report_delay_hours),
-        destinations=worker.destinations, wake=worker.wake,
+        destinations=worker.destinations,
+        wake=worker.wake,
         can_acknowledge=can_acknowledge or (lambda incoming: True),
-    )  # fmt: skip
+    )
     worker.draft_reminder = reports.draft_reminder
     bot.extensions.append(reports)
     return Core(bot=bot, records=records, reports=reports, worker=worker)

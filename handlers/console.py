@@ -14,9 +14,14 @@ BANNER = "EDC Policy Bot — console chat. Type a question, /edc help, or quit."
 PROMPT = "you> "
 
 
-def run_console(bot: Bot, *, user_id: str = "console-user", stdin: TextIO = sys.stdin,
-                stdout: TextIO = sys.stdout,
-                on_start: Callable[[Incoming], list[Reply]] | None = None) -> int:
+def run_console(
+    bot: Bot,
+    *,
+    user_id: str = "console-user",
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    on_start: Callable[[Incoming], list[Reply]] | None = None,
+) -> int:
     """`on_start` may greet the user first (e.g. a draft left unfinished before a restart)."""
     interactive = stdin.isatty()
     print(BANNER, file=stdout, flush=True)
@@ -27,7 +32,9 @@ def run_console(bot: Bot, *, user_id: str = "console-user", stdin: TextIO = sys.
     for line in _lines(stdin, stdout, interactive):
         if line.strip().lower() in ("quit", "exit", "/quit"):
             break
-        incoming = Incoming(text=line, user_id=user_id, conversation_id="console", user_name=user_id)
+        incoming = Incoming(
+            text=line, user_id=user_id, conversation_id="console", user_name=user_id
+        )
         for reply in bot.handle(incoming):
             print(render(reply) + "\n", file=stdout, flush=True)
     return 0

@@ -78,8 +78,10 @@ def _text(reply: Reply) -> str:
     """Plain text plus the typed equivalent of buttons the terminal cannot show."""
     typed = [
         _TYPED[b.action].format(value=b.value)
-        for part in reply.parts if isinstance(part, Buttons)
-        for b in part.buttons if b.action in _TYPED
-    ]  # fmt: skip
+        for part in reply.parts
+        if isinstance(part, Buttons)
+        for b in part.buttons
+        if b.action in _TYPED
+    ]
     text = render(reply)
     return text + "\n" + TYPE_HINT.format(commands=" or ".join(typed)) if typed else text

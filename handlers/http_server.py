@@ -62,10 +62,11 @@ def _slack_handler(slack, threads: int):
             "content-type", ["application/json" if response.body.startswith("{") else "text/plain"]
         )[0]
         return web.Response(
-            status=response.status, body=response.body,
+            status=response.status,
+            body=response.body,
             headers=response.first_headers_without_set_cookie(),
             content_type=re.sub(r";\s*charset=utf-8", "", content_type),
-        )  # fmt: skip
+        )
 
     return handle
 

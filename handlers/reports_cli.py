@@ -23,17 +23,19 @@ def add_reports_parser(sub) -> None:
     show = verbs.add_parser("show", help="show one report in full (the read is audited)")
     show.add_argument("number", help="e.g. EDC-2026-0001")
     show.set_defaults(func=cmd_show)
-    exp = verbs.add_parser("export", help="export reports for a records request (reads are audited)")
+    exp = verbs.add_parser(
+        "export", help="export reports for a records request (reads are audited)"
+    )
     exp.add_argument("--format", choices=("csv", "json", "html"), default="csv")
     exp.add_argument("--output", type=Path, help="file to write (default: standard output)")
     _filters(exp)
     exp.set_defaults(func=cmd_export)
-    verbs.add_parser("verify", help="check the audit log's hash chain and every report").set_defaults(
-        func=cmd_verify
-    )
-    verbs.add_parser("feedback", help="answers staff rated 👍/👎, with their comments").set_defaults(
-        func=cmd_feedback
-    )
+    verbs.add_parser(
+        "verify", help="check the audit log's hash chain and every report"
+    ).set_defaults(func=cmd_verify)
+    verbs.add_parser(
+        "feedback", help="answers staff rated 👍/👎, with their comments"
+    ).set_defaults(func=cmd_feedback)
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +61,9 @@ def cmd_list(args, config) -> int:
     print(f"{'NUMBER':<18} {'SUBMITTED':<28} {'STATUS':<13} {'DELAY':<12} REPORTER")
     for r in reports:
         delay = elapsed(timedelta(seconds=r.delay_seconds)) if r.delay_seconds is not None else "—"
-        print(f"{r.number:<18} {describe(r.submitted_at, tz):<28} {r.status:<13} {delay:<12} {r.reporter_name}")
+        print(
+            f"{r.number:<18} {describe(r.submitted_at, tz):<28} {r.status:<13} {delay:<12} {r.reporter_name}"
+        )
     return 0
 
 
@@ -83,7 +87,9 @@ def cmd_show(args, config) -> int:
 
     records, tz = _open(config)
     try:
-        report = records.reports.read(args.number, actor=_actor(), via="cli show", now=datetime.now(UTC))
+        report = records.reports.read(
+            args.number, actor=_actor(), via="cli show", now=datetime.now(UTC)
+        )
     except RecordsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -100,8 +106,10 @@ def cmd_export(args, config) -> int:
     records, tz = _open(config)
     now = datetime.now(UTC)
     found = records.reports.find(since=_since(args, tz), status=args.status or "")
-    reports = [records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
-               for r in found]  # fmt: skip
+    reports = [
+        records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
+        for r in found
+    ]
     text = export(reports, args.format, tz)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
@@ -127,7 +135,9 @@ def cmd_verify(args, config) -> int:
 def _open(config):
     from bot.records import Records
 
-    records = Records.open(path=config.database_path, key=config.encryption_key, timezone=config.timezone)
+    records = Records.open(
+        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+    )
     return records, ZoneInfo(config.timezone)
 
 

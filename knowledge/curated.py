@@ -11,7 +11,13 @@ from pathlib import Path
 from knowledge.errors import KnowledgeError
 from knowledge.policy import DATA_DIR, Policy, _read_yaml, normalise_space
 
-VERDICTS = ("Prohibited", "Required", "Discouraged", "Allowed with conditions", "For your information")
+VERDICTS = (
+    "Prohibited",
+    "Required",
+    "Discouraged",
+    "Allowed with conditions",
+    "For your information",
+)
 OUT_OF_SCOPE = "none"  # the questions.yml key for questions the policy does not answer
 
 
@@ -60,7 +66,9 @@ def _synonyms(path: Path) -> dict[str, tuple[str, ...]]:
     data = _read_yaml(path) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path.name}: expected a mapping of term to everyday phrases")
-    return {str(term): _strings(items, f"{path.name}: term {term!r}") for term, items in data.items()}
+    return {
+        str(term): _strings(items, f"{path.name}: term {term!r}") for term, items in data.items()
+    }
 
 
 def _answers(policy: Policy, path: Path) -> tuple[ShortAnswer, ...]:

@@ -21,9 +21,25 @@ from knowledge.normalize import STOPWORDS, content, words
 # its opening word ("?can") and every wh-word in it ("??when"). Chosen by cross-validation and the
 # blind set (bench/blindset.py): both rose, in answering and in declining.
 OPENERS = frozenset(
-    ["when", "where", "who", "how", "what", "can", "is", "should", "do", "does", "may", "could",
-     "would", "will", "am", "are"]
-)  # fmt: skip
+    [
+        "when",
+        "where",
+        "who",
+        "how",
+        "what",
+        "can",
+        "is",
+        "should",
+        "do",
+        "does",
+        "may",
+        "could",
+        "would",
+        "will",
+        "am",
+        "are",
+    ]
+)
 WH_WORDS = frozenset(["when", "where", "who", "how", "what", "why", "which"])
 TYPO_CUTOFF = 84  # rapidfuzz ratio (0..100) a word needs to be taken for a known word
 MIN_TYPO_LEN = 4  # shorter words are too ambiguous to correct ("fb", "dm", "pic")
@@ -94,5 +110,7 @@ class Featurizer:
     def _nearest(self, word: str) -> str:
         if not self._vocab_list:
             self._vocab_list = sorted(w for w in self._vocab if len(w) >= MIN_TYPO_LEN - 1)
-        best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        best = process.extractOne(
+            word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
         return best[0] if best else word

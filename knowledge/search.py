@@ -167,29 +167,57 @@ class Index:
         posterior = _NaiveBayes.posterior(log_likelihood)
         prototype = self._prototypes(qvec)
         rank = {
-            label: KNN_SHARE * knn[label] + (1 - KNN_SHARE) * prototype.get(label, 0.0)
-            + BAYES_SHARE * posterior.get(label, 0.0) + bonus.get(label, 0.0)
+            label: KNN_SHARE * knn[label]
+            + (1 - KNN_SHARE) * prototype.get(label, 0.0)
+            + BAYES_SHARE * posterior.get(label, 0.0)
+            + bonus.get(label, 0.0)
             for label in knn
-        }  # fmt: skip
+        }
         ranked = sorted(rank, key=lambda label: -rank[label])
         scores = {label: round(rank[label], 4) for label in ranked}
         if not ranked:
             return SearchResult(query, False, 0.0, (), scores=scores)
         top = ranked[0]
-        evidence = self._evidence(knn[top] + bonus.get(top, 0.0), none, top, log_likelihood, posterior)
+        evidence = self._evidence(
+            knn[top] + bonus.get(top, 0.0), none, top, log_likelihood, posterior
+        )
         confidence = evidence.confidence()
         hits = self._label_hits(sims, top)
         why = self._why(qvec, hits[0][1]) if hits else ()
         if confidence < ANSWER_THRESHOLD:
-            return SearchResult(query, False, confidence, tuple(ranked[:3]), why=why, scores=scores,
-                                evidence=evidence, closest_unrelated=closest_unrelated)  # fmt: skip
+            return SearchResult(
+                query,
+                False,
+                confidence,
+                tuple(ranked[:3]),
+                why=why,
+                scores=scores,
+                evidence=evidence,
+                closest_unrelated=closest_unrelated,
+            )
         answer = self._curated_answer(hits)
         quote = (answer.quote,) if answer else self._quote(top, qvec, hits[0][1])
-        return SearchResult(query, True, confidence, tuple(ranked[:3]), quote, answer, why, scores,
-                            evidence, closest_unrelated)  # fmt: skip
+        return SearchResult(
+            query,
+            True,
+            confidence,
+            tuple(ranked[:3]),
+            quote,
+            answer,
+            why,
+            scores,
+            evidence,
+            closest_unrelated,
+        )
 
-    def _evidence(self, top_score: float, none_score: float, label: str,
-                  log_likelihood: tuple[dict[str, float], int], posterior: dict[str, float]) -> Evidence:  # fmt: skip
+    def _evidence(
+        self,
+        top_score: float,
+        none_score: float,
+        label: str,
+        log_likelihood: tuple[dict[str, float], int],
+        posterior: dict[str, float],
+    ) -> Evidence:
         """The best clause's nearest-document score (its nearest documents plus any quoting
         bonus) against the nearest out-of-scope question, and the Bayes figures for it. A weak
         match (a cosine-based score under WEAK_MATCH) lowers the share whatever "none" scored."""
@@ -310,7 +338,9 @@ def _distinctive_trigrams(policy: Policy) -> dict[tuple[str, str, str], tuple[st
     return {g: tuple(ids) for g, ids in where.items() if len(ids) <= 2}
 
 
-def _centroid_terms(docs: list[Doc], vectors: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+def _centroid_terms(
+    docs: list[Doc], vectors: list[dict[str, float]]
+) -> dict[str, dict[str, float]]:
     """term -> {label: the term's weight in the label's normalised centroid}."""
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for doc, vec in zip(docs, vectors):

@@ -13,8 +13,9 @@ from knowledge.policy import load_policy, normalise_space
 from knowledge.search import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SHARED_POLICY = SHARED / "policy" / "EDC-social-networking-policy.txt"
+# Published material, vendored with its source noted in vendor/README.md.
+VENDOR = ROOT / "vendor"
+PUBLISHED_POLICY = VENDOR / "policy" / "EDC-social-networking-policy.txt"
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,10 @@ def run_app(*args: str, stdin: bytes | str = b"", env: dict | None = None, timeo
     full_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "app.py", *args], cwd=ROOT, input=data, capture_output=True,
-        env=full_env, timeout=timeout,
-    )  # fmt: skip
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        input=data,
+        capture_output=True,
+        env=full_env,
+        timeout=timeout,
+    )

@@ -68,9 +68,13 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: dict[str, list[tuple[int, float | None, str, str]]] = {}
         self.channels = {
-            SUPERVISOR_CHANNEL: {"id": SUPERVISOR_CHANNEL, "name": "edc-supervisors",
-                                 "is_private": True, "is_member": True},
-        }  # fmt: skip
+            SUPERVISOR_CHANNEL: {
+                "id": SUPERVISOR_CHANNEL,
+                "name": "edc-supervisors",
+                "is_private": True,
+                "is_member": True,
+            },
+        }
         self.members = {SUPERVISOR_CHANNEL: ["USUPER", BOT_USER]}
         self.history: dict[str, list[dict]] = {}
         self.ws_url = ""
@@ -86,8 +90,16 @@ class FakeSlack:
     def response_url(self, ref: str = "r1") -> str:
         return f"http://127.0.0.1:{self.port}/response/{ref}"
 
-    def fail(self, method: str, status: int, *, times: int = 1, retry_after: float | None = None,
-             error: str = "", channel: str = "") -> None:  # fmt: skip
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: float | None = None,
+        error: str = "",
+        channel: str = "",
+    ) -> None:
         """The next `times` calls of `method` (to `channel`, if given) answer HTTP `status`
         (429 with Retry-After), or with status 200, Slack's `{"ok": false, "error": error}`."""
         self.failures.setdefault(method, []).extend([(status, retry_after, error, channel)] * times)
@@ -137,7 +149,9 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         self._record(Call(method, params, dict(request.headers)))
-        queued = [f for f in self.failures.get(method, []) if not f[3] or f[3] == params.get("channel")]
+        queued = [
+            f for f in self.failures.get(method, []) if not f[3] or f[3] == params.get("channel")
+        ]
         if queued:
             self.failures[method].remove(queued[0])
             status, retry_after, error, _ = queued[0]
@@ -145,7 +159,9 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": error})
             headers = {"Retry-After": str(int(retry_after))} if retry_after is not None else {}
             if status == 429:
-                return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+                )
             return web.Response(status=status, text="upstream error", headers=headers)
         return web.json_response(self._answer(method, params))
 
@@ -170,10 +186,17 @@ class FakeSlack:
                 return {**ok, "messages": list(self.history.get(p.get("channel"), []))}
         if method == "conversations.info":
             channel = self.channels.get(p.get("channel"))
-            return {**ok, "channel": channel} if channel else {"ok": False, "error": "channel_not_found"}
+            return (
+                {**ok, "channel": channel}
+                if channel
+                else {"ok": False, "error": "channel_not_found"}
+            )
         if method == "conversations.members":
-            return {**ok, "members": self.members.get(p.get("channel"), []),
-                    "response_metadata": {"next_cursor": ""}}  # fmt: skip
+            return {
+                **ok,
+                "members": self.members.get(p.get("channel"), []),
+                "response_metadata": {"next_cursor": ""},
+            }
         if method == "apps.connections.open":
             return {**ok, "url": self.ws_url}
         if method in ("views.open", "views.update", "views.publish", "views.push"):
@@ -191,10 +214,21 @@ def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = Non
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-def post(url: str, body: str, *, content_type: str, headers: dict | None = None,
-         signed: bool = True, timeout: float = 10) -> tuple[int, str, float]:  # fmt: skip
+def post(
+    url: str,
+    body: str,
+    *,
+    content_type: str,
+    headers: dict | None = None,
+    signed: bool = True,
+    timeout: float = 10,
+) -> tuple[int, str, float]:
     """POST like Slack does; returns (status, body, seconds)."""
-    all_headers = {"Content-Type": content_type, **(sign(body) if signed else {}), **(headers or {})}
+    all_headers = {
+        "Content-Type": content_type,
+        **(sign(body) if signed else {}),
+        **(headers or {}),
+    }
     request = urllib.request.Request(url, data=body.encode(), headers=all_headers, method="POST")
     started = time.perf_counter()
     try:
@@ -204,42 +238,97 @@ def post(url: str, body: str, *, content_type: str, headers: dict | None = None,
         return exc.code, exc.read().decode(), time.perf_counter() - started
 
 
-def command_body(text: str, *, user: str = "U1", channel: str = "C1", response_url: str = "",
-                 channel_name: str = "general", trigger_id: str = "13345.t") -> str:  # fmt: skip
-    return urllib.parse.urlencode({
-        "token": "legacy", "team_id": TEAM, "team_domain": "district", "channel_id": channel,
-        "channel_name": channel_name, "user_id": user, "user_name": "pat", "command": "/edc",
-        "text": text, "api_app_id": APP_ID, "response_url": response_url, "trigger_id": trigger_id,
-    })  # fmt: skip
+def command_body(
+    text: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    response_url: str = "",
+    channel_name: str = "general",
+    trigger_id: str = "13345.t",
+) -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "district",
+            "channel_id": channel,
+            "channel_name": channel_name,
+            "user_id": user,
+            "user_name": "pat",
+            "command": "/edc",
+            "text": text,
+            "api_app_id": APP_ID,
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
 
 
 def event_body(event: dict, *, event_id: str = "Ev1") -> str:
-    return json.dumps({
-        "token": "legacy", "team_id": TEAM, "api_app_id": APP_ID, "type": "event_callback",
-        "event_id": event_id, "event_time": int(time.time()), "event": event,
-        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-    })  # fmt: skip
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
 
 
 def dm_event(text: str, *, user: str = "U1", ts: str = "1700000001.000001") -> dict:
-    return {"type": "message", "channel": "D" + user.lstrip("U"), "channel_type": "im",
-            "user": user, "text": text, "ts": ts, "event_ts": ts}  # fmt: skip
+    return {
+        "type": "message",
+        "channel": "D" + user.lstrip("U"),
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    }
 
 
-def action_body(action_id: str, value: str, *, user: str = "U1", channel: str = "C1",
-                message_ts: str = "1700000005.000001", response_url: str = "",
-                action_ts: str = "1700000009.1", state: dict | None = None,
-                block_id: str = "b1") -> str:  # fmt: skip
+def action_body(
+    action_id: str,
+    value: str,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    message_ts: str = "1700000005.000001",
+    response_url: str = "",
+    action_ts: str = "1700000009.1",
+    state: dict | None = None,
+    block_id: str = "b1",
+) -> str:
     payload = {
-        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": "pat"},
-        "api_app_id": APP_ID, "trigger_id": "t-" + action_ts,
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
-                      "is_ephemeral": True},
-        "channel": {"id": channel}, "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": block_id,
-                     "value": value, "action_ts": action_ts}],
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user, "username": "pat"},
+        "api_app_id": APP_ID,
+        "trigger_id": "t-" + action_ts,
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
+        "channel": {"id": channel},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": value,
+                "action_ts": action_ts,
+            }
+        ],
         "state": {"values": state or {}},
-    }  # fmt: skip
+    }
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
@@ -263,7 +352,9 @@ class Served:
         return post(self.url, command_body(text, **kw), content_type=FORM)
 
     def event(self, event: dict, *, event_id: str = "Ev1", headers: dict | None = None):
-        return post(self.url, event_body(event, event_id=event_id), content_type=JSON, headers=headers)
+        return post(
+            self.url, event_body(event, event_id=event_id), content_type=JSON, headers=headers
+        )
 
     def action(self, action_id: str, value: str, **kw):
         kw.setdefault("response_url", self.fake.response_url("a1"))
@@ -277,10 +368,13 @@ def slack_config(api_url: str, **extra):
     from bot.config import load_config
 
     env = {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_API_URL": api_url,
-        "SLACK_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL, **extra,
-    }  # fmt: skip
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": api_url,
+        "SLACK_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
+        **extra,
+    }
     return load_config(env, env_file=None)
 
 
@@ -297,8 +391,12 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
     if database is not None:
         from bot.wiring import build_core
 
-        config = slack_config(fake.api_url, DATABASE_PATH=str(database),
-                              EDC_DELIVERY_RETRY_SECONDS="0.2", **config_extra)  # fmt: skip
+        config = slack_config(
+            fake.api_url,
+            DATABASE_PATH=str(database),
+            EDC_DELIVERY_RETRY_SECONDS="0.2",
+            **config_extra,
+        )
         core = build_core(config, index=index, can_acknowledge=slack_supervisor_check(config))
         bot = core.bot
     else:

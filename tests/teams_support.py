@@ -46,9 +46,11 @@ def post_activity(url: str, activity: dict | bytes, *, headers: dict | None = No
     """POST to /api/messages → (status, parsed JSON body or None)."""
     data = activity if isinstance(activity, bytes) else json.dumps(activity).encode()
     request = urllib.request.Request(
-        url, data=data, method="POST",
+        url,
+        data=data,
+        method="POST",
         headers={"Content-Type": "application/json", **(headers or {})},
-    )  # fmt: skip
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
@@ -77,12 +79,20 @@ def _base(
     service_url: str, *, sender: dict, conversation: dict, channel_data: dict, **extra
 ) -> dict:
     return {
-        "type": "message", "id": f"{next(_ids)}", "timestamp": "2026-11-02T14:05:00.000Z",
-        "localTimestamp": "2026-11-02T09:05:00.000-05:00", "channelId": "msteams",
-        "serviceUrl": service_url, "from": sender, "conversation": conversation,
-        "recipient": {"id": BOT_ID, "name": "EDC"}, "textFormat": "plain", "locale": "en-US",
-        "channelData": channel_data, **extra,
-    }  # fmt: skip
+        "type": "message",
+        "id": f"{next(_ids)}",
+        "timestamp": "2026-11-02T14:05:00.000Z",
+        "localTimestamp": "2026-11-02T09:05:00.000-05:00",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": sender,
+        "conversation": conversation,
+        "recipient": {"id": BOT_ID, "name": "EDC"},
+        "textFormat": "plain",
+        "locale": "en-US",
+        "channelData": channel_data,
+        **extra,
+    }
 
 
 def personal(
@@ -95,11 +105,16 @@ def personal(
 ) -> dict:
     sender = user(who)
     activity = _base(
-        service_url, sender=sender,
-        conversation={"conversationType": "personal", "tenantId": TENANT,
-                      "id": f"a:personal-{sender['id']}"},
-        channel_data={"tenant": {"id": TENANT}}, text=text,
-    )  # fmt: skip
+        service_url,
+        sender=sender,
+        conversation={
+            "conversationType": "personal",
+            "tenantId": TENANT,
+            "id": f"a:personal-{sender['id']}",
+        },
+        channel_data={"tenant": {"id": TENANT}},
+        text=text,
+    )
     if value is not None:
         activity["value"] = value
         activity.pop("text")
@@ -120,17 +135,27 @@ def in_channel(
     """`@EDC text` in a team channel, as Teams sends it: the mention is in text and entities."""
     sender = user(who)
     activity = _base(
-        service_url, sender=sender,
-        conversation={"isGroup": True, "conversationType": "channel", "tenantId": TENANT,
-                      "id": f"{channel};messageid={thread}"},
-        channel_data={"teamsChannelId": channel, "teamsTeamId": TEAM,
-                      "channel": {"id": channel}, "team": {"id": TEAM},
-                      "tenant": {"id": TENANT}},
+        service_url,
+        sender=sender,
+        conversation={
+            "isGroup": True,
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "id": f"{channel};messageid={thread}",
+        },
+        channel_data={
+            "teamsChannelId": channel,
+            "teamsTeamId": TEAM,
+            "channel": {"id": channel},
+            "team": {"id": TEAM},
+            "tenant": {"id": TENANT},
+        },
         text=f"<at>EDC</at> {text}",
-        entities=[{"type": "mention", "text": "<at>EDC</at>",
-                   "mentioned": {"id": BOT_ID, "name": "EDC"}},
-                  {"type": "clientInfo", "locale": "en-US", "country": "US", "platform": "Web"}],
-    )  # fmt: skip
+        entities=[
+            {"type": "mention", "text": "<at>EDC</at>", "mentioned": {"id": BOT_ID, "name": "EDC"}},
+            {"type": "clientInfo", "locale": "en-US", "country": "US", "platform": "Web"},
+        ],
+    )
     if value is not None:
         activity["value"] = value
         activity["text"] = ""
@@ -140,16 +165,31 @@ def in_channel(
 
 def bot_added(service_url: str, *, scope: str = "personal") -> dict:
     if scope == "personal":
-        conversation = {"conversationType": "personal", "tenantId": TENANT,
-                        "id": "a:personal-29:user-1"}  # fmt: skip
+        conversation = {
+            "conversationType": "personal",
+            "tenantId": TENANT,
+            "id": "a:personal-29:user-1",
+        }
         channel_data = {"tenant": {"id": TENANT}}
     else:
-        conversation = {"isGroup": True, "conversationType": "channel", "tenantId": TENANT,
-                        "id": TEAM}  # fmt: skip
-        channel_data = {"team": {"id": TEAM}, "eventType": "teamMemberAdded",
-                        "tenant": {"id": TENANT}}  # fmt: skip
-    activity = _base(service_url, sender=user(1), conversation=conversation,
-                     channel_data=channel_data, membersAdded=[{"id": BOT_ID}])  # fmt: skip
+        conversation = {
+            "isGroup": True,
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "id": TEAM,
+        }
+        channel_data = {
+            "team": {"id": TEAM},
+            "eventType": "teamMemberAdded",
+            "tenant": {"id": TENANT},
+        }
+    activity = _base(
+        service_url,
+        sender=user(1),
+        conversation=conversation,
+        channel_data=channel_data,
+        membersAdded=[{"id": BOT_ID}],
+    )
     activity["type"] = "conversationUpdate"
     return activity
 

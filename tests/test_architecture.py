@@ -14,7 +14,9 @@ def modules(package):
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", modules("bot") + modules("knowledge"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", modules("bot") + modules("knowledge"), ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_core_never_imports_a_platform_sdk(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):

@@ -20,8 +20,16 @@ def test_ask_json_reads_stdin_in_order(policy):
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["question"] for r in rows] == questions
     for row in rows:
-        assert set(row) >= {"question", "answered", "clauses", "confidence", "quote", "why",
-                            "policy_revision", "policy_sha256"}  # fmt: skip
+        assert set(row) >= {
+            "question",
+            "answered",
+            "clauses",
+            "confidence",
+            "quote",
+            "why",
+            "policy_revision",
+            "policy_sha256",
+        }
         assert 0 <= row["confidence"] <= 1
         assert all(c in policy.ids for c in row["clauses"])
         assert row["policy_sha256"] == policy.sha256
@@ -30,7 +38,9 @@ def test_ask_json_reads_stdin_in_order(policy):
 
 
 def test_ask_json_quotes_are_verbatim(policy_text):
-    proc = run_app("ask", "--json", stdin="can i use gmail with parents\ncan i post a kid's photo\n")
+    proc = run_app(
+        "ask", "--json", stdin="can i use gmail with parents\ncan i post a kid's photo\n"
+    )
     for line in proc.stdout.decode().splitlines():
         row = json.loads(line)
         assert row["quote"] in policy_text
@@ -45,9 +55,11 @@ def test_non_utf8_stdin_is_a_clear_error_with_nonzero_exit():
 
 
 def test_ask_does_not_import_platform_sdks():
-    code = ("import sys, app; app.main(['ask', '--json', 'can i text a student']); "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk', "
-            "'botbuilder', 'aiohttp', 'sqlite_utils')]; print('IMPORTED', bad)")  # fmt: skip
+    code = (
+        "import sys, app; app.main(['ask', '--json', 'can i text a student']); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk', "
+        "'botbuilder', 'aiohttp', 'sqlite_utils')]; print('IMPORTED', bad)"
+    )
     import subprocess
     import sys
 

@@ -12,7 +12,9 @@ def chat(lines, tmp_path):
 
 
 def test_console_answers_questions_and_commands(tmp_path, policy):
-    out = chat(["/edc can I text a student?", "policy", "/edc 3.10", "help", "3.99", "quit"], tmp_path)
+    out = chat(
+        ["/edc can I text a student?", "policy", "/edc 3.10", "help", "3.99", "quit"], tmp_path
+    )
     assert "What the policy says" in out or "[3.5]" in out or "[2]" in out
     assert "3.12  " + policy.clause("3.12").title in out
     assert "Staff members should not access their private Facebook" in out

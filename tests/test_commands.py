@@ -18,10 +18,16 @@ from bot.commands import MAX_QUESTION_CHARS, clean, parse
         ("   /edc   ", "empty", ""),
         ("report", "report", ""),
         ("I need to file an emergency call report", "report", ""),
-        ("do I need to file a report after a call from my cell?", "question",
-         "do I need to file a report after a call from my cell?"),
-        ("report a colleague who posts student photos?", "question",
-         "report a colleague who posts student photos?"),
+        (
+            "do I need to file a report after a call from my cell?",
+            "question",
+            "do I need to file a report after a call from my cell?",
+        ),
+        (
+            "report a colleague who posts student photos?",
+            "question",
+            "report a colleague who posts student photos?",
+        ),
         ("ack EDC-2026-0001", "ack", "EDC-2026-0001"),
         ("edit content", "edit", "content"),
         ("hello", "greeting", ""),
@@ -31,10 +37,13 @@ from bot.commands import MAX_QUESTION_CHARS, clean, parse
         ("when was this policy adopted", "policy", ""),
         ("what's the latest revision date of the policy?", "policy", ""),
         ("hello, can i text a student?", "question", "hello, can i text a student?"),
-        ("thanks but can I friend a parent on facebook?", "question",
-         "thanks but can I friend a parent on facebook?"),
+        (
+            "thanks but can I friend a parent on facebook?",
+            "question",
+            "thanks but can I friend a parent on facebook?",
+        ),
     ],
-)  # fmt: skip
+)
 def test_parse(text, name, arg):
     command = parse(text)
     assert (command.name, command.arg) == (name, arg)

@@ -25,9 +25,11 @@ def test_every_cli_command_is_documented():
     parser = app._parser()
     for name in _subcommands(parser):
         assert f"python app.py {name}" in README, name
-    reports = _subcommands(next(
-        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
-    ).choices["reports"])  # fmt: skip
+    reports = _subcommands(
+        next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[
+            "reports"
+        ]
+    )
     for name in reports:
         assert re.search(rf"reports[^\n]*\b{name}\b", README), f"reports {name}"
 
@@ -42,5 +44,12 @@ def test_every_setting_is_documented():
 def test_console_help_lists_the_documented_commands():
     from bot.strings import HELP
 
-    for command in ("/edc policy", "/edc 3.5", "/edc why", "/edc report", "/edc concern", "/edc help"):
+    for command in (
+        "/edc policy",
+        "/edc 3.5",
+        "/edc why",
+        "/edc report",
+        "/edc concern",
+        "/edc help",
+    ):
         assert command in HELP and command in README

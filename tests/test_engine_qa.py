@@ -39,7 +39,9 @@ def test_decline_offers_closest_clauses_and_who_to_ask(bot):
     texts = [p.text for p in parts(replies, Text)]
     assert strings.DECLINE in texts and strings.DECLINE_WHO in texts
     assert not parts(replies, Quote)
-    suggestions = [b for p in parts(replies, Buttons) for b in p.buttons if b.action == "clause.show"]
+    suggestions = [
+        b for p in parts(replies, Buttons) for b in p.buttons if b.action == "clause.show"
+    ]
     assert 1 <= len(suggestions) <= 3
 
 
@@ -101,8 +103,13 @@ def test_why_after_a_decline_says_what_it_resembled(bot):
 
 def test_feedback_is_stored_with_a_follow_up_comment(bot):
     answer = say(bot, "can I email parents from gmail")[0]
-    ref = next(b.value for p in answer.parts if isinstance(p, Buttons) for b in p.buttons
-               if b.action == "feedback.down")  # fmt: skip
+    ref = next(
+        b.value
+        for p in answer.parts
+        if isinstance(p, Buttons)
+        for b in p.buttons
+        if b.action == "feedback.down"
+    )
     ask = bot.handle(Incoming("", "U1", "c1", action=Action("feedback.down", ref)))
     assert strings.FEEDBACK_ASK in render(ask[0])
     thanks = say(bot, "I wanted the rule about newsletters")
@@ -114,8 +121,13 @@ def test_feedback_is_stored_with_a_follow_up_comment(bot):
 
 def test_share_makes_a_public_copy_of_the_answer(bot):
     answer = say(bot, "can I post student photos on instagram")[0]
-    ref = next(b.value for p in answer.parts if isinstance(p, Buttons) for b in p.buttons
-               if b.action == "answer.share")  # fmt: skip
+    ref = next(
+        b.value
+        for p in answer.parts
+        if isinstance(p, Buttons)
+        for b in p.buttons
+        if b.action == "answer.share"
+    )
     (shared,) = bot.handle(Incoming("", "U1", "c1", action=Action("answer.share", ref)))
     assert not shared.private
     assert parts([shared], Quote) == parts([answer], Quote)
@@ -127,7 +139,9 @@ def test_very_long_question_is_answered_with_a_notice(bot):
     assert replies[-1].kind in ("answer", "decline")
 
 
-@pytest.mark.parametrize("text", ["🙂🙂", "ПРИВЕТ мир", "\x00\x01\x02", "<!channel> <@U123>", "%s%n{0}"])
+@pytest.mark.parametrize(
+    "text", ["🙂🙂", "ПРИВЕТ мир", "\x00\x01\x02", "<!channel> <@U123>", "%s%n{0}"]
+)
 def test_odd_input_gets_a_clear_reply(bot, text):
     replies = say(bot, text)
     assert replies and all(render(r).strip() for r in replies)
@@ -135,6 +149,8 @@ def test_odd_input_gets_a_clear_reply(bot, text):
 
 
 def test_report_question_offers_to_start_the_report(bot):
-    replies = say(bot, "do I have to write a report after calling a parent on my cell in an emergency?")
+    replies = say(
+        bot, "do I have to write a report after calling a parent on my cell in an emergency?"
+    )
     buttons = [b for p in parts(replies, Buttons) for b in p.buttons]
     assert any(b.action == "report.start" for b in buttons)

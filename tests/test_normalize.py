@@ -10,7 +10,10 @@ def test_contractions_expand():
 
 
 def test_slack_markup_keeps_only_link_labels():
-    assert content(words("<!channel> <@U123ABC> see <https://x.example|the page>")) == ["see", "page"]
+    assert content(words("<!channel> <@U123ABC> see <https://x.example|the page>")) == [
+        "see",
+        "page",
+    ]
 
 
 def test_stemming_is_consistent_for_inflections():

@@ -6,11 +6,18 @@ from bot.messages import Button, Buttons, Reply, Text
 from bot.render_text import render as render_text
 from handlers.teams.cards import render as render_card
 
-REPLY = Reply((Text("Start"), Buttons((
-    Button("Fill in as a form", "form.open", "emergency_call"),
-    Button("Share in channel", "answer.share", "q1"),
-    Button("3.5 Contact students", "clause.show", "3.5"),
-))))  # fmt: skip
+REPLY = Reply(
+    (
+        Text("Start"),
+        Buttons(
+            (
+                Button("Fill in as a form", "form.open", "emergency_call"),
+                Button("Share in channel", "answer.share", "q1"),
+                Button("3.5 Contact students", "clause.show", "3.5"),
+            )
+        ),
+    )
+)
 
 
 def test_teams_cards_omit_optional_actions_and_keep_the_rest():
@@ -23,4 +30,3 @@ def test_console_shows_only_what_can_be_typed():
     text = render_text(REPLY)
     assert "Fill in as a form" not in text and "Share in channel" not in text
     assert "[3.5 Contact students]" in text
-

@@ -13,8 +13,13 @@ def _config(tmp_path):
 
 
 def _ref(reply, action):
-    return next(b.value for p in reply.parts if isinstance(p, Buttons) for b in p.buttons
-                if b.action == action)  # fmt: skip
+    return next(
+        b.value
+        for p in reply.parts
+        if isinstance(p, Buttons)
+        for b in p.buttons
+        if b.action == action
+    )
 
 
 def test_only_rated_questions_are_stored_and_they_outlive_the_process(tmp_path, index):
@@ -22,8 +27,15 @@ def test_only_rated_questions_are_stored_and_they_outlive_the_process(tmp_path, 
     ask = lambda text: core.bot.handle(Incoming(text, "U1", "D1", platform="slack"))  # noqa: E731
     rated = ask("can I friend a student's mom on facebook")[0]
     ask("is gmail ok for emailing my class")  # asked, never rated
-    core.bot.handle(Incoming("", "U1", "D1", platform="slack",
-                             action=Action("feedback.down", _ref(rated, "feedback.down"))))  # fmt: skip
+    core.bot.handle(
+        Incoming(
+            "",
+            "U1",
+            "D1",
+            platform="slack",
+            action=Action("feedback.down", _ref(rated, "feedback.down")),
+        )
+    )
     ask("I wanted the part about parents")  # the follow-up comment
     core.close()
 

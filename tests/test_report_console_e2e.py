@@ -33,8 +33,21 @@ def test_full_report_is_filed_delivered_and_acknowledged(tmp_path):
 
 
 def test_no_plaintext_in_the_database_files(tmp_path):
-    chat(tmp_path, ["/edc report", *REPORT_ANSWERS, "submit", "/edc report", "yes", "yes", "yes",
-                    "20 minutes ago", "1", "Z.Q. confidential-draft-marker"])  # fmt: skip
+    chat(
+        tmp_path,
+        [
+            "/edc report",
+            *REPORT_ANSWERS,
+            "submit",
+            "/edc report",
+            "yes",
+            "yes",
+            "yes",
+            "20 minutes ago",
+            "1",
+            "Z.Q. confidential-draft-marker",
+        ],
+    )
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("edc.sqlite3*"))
     assert len(raw) > 10_000
     for secret in (*SECRETS, "Z.Q. confidential-draft-marker"):
@@ -43,6 +56,9 @@ def test_no_plaintext_in_the_database_files(tmp_path):
 
 
 def test_receipt_numbers_count_up(tmp_path):
-    out = chat(tmp_path, ["report", *REPORT_ANSWERS, "submit", "report", *REPORT_ANSWERS[:-1], "same", "submit"])
+    out = chat(
+        tmp_path,
+        ["report", *REPORT_ANSWERS, "submit", "report", *REPORT_ANSWERS[:-1], "same", "submit"],
+    )
     assert re.findall(r"number (EDC-\d{4}-\d{4})", out)[1].endswith("-0002")
     assert strings.REMEMBERED.format(value="Ms Rivera") in out

@@ -63,7 +63,12 @@ def test_retry_after_from_the_platform_is_honoured(tmp_path, index):
     core.add_route(flaky, "#supervisors")
     _file_report(core)
     now = datetime.now(UTC)
-    assert [core.worker.run_once(now + timedelta(seconds=s)) for s in (0, 60, 119, 121)] == [0, 0, 0, 1]
+    assert [core.worker.run_once(now + timedelta(seconds=s)) for s in (0, 60, 119, 121)] == [
+        0,
+        0,
+        0,
+        1,
+    ]
 
 
 def test_console_log_that_cannot_be_written_is_retried_and_written_once(tmp_path, index):
@@ -85,13 +90,14 @@ def test_crash_after_posting_does_not_post_twice(tmp_path, index):
     number = _file_report(core)
     item = core.records.outbox.due(datetime.now(UTC), platforms=("console",))[0]
     notifier = core.worker.routes["console"].notifier
-    notifier.post(item.destination, core.worker.cards.card(core.records.reports.get(number)), key=item.key)
+    notifier.post(
+        item.destination, core.worker.cards.card(core.records.reports.get(number)), key=item.key
+    )
     core.records.close()
 
     again = make_core(tmp_path, index)  # restart: the outbox still lists the post as pending
     assert again.worker.run_once(datetime.now(UTC)) == 1
     assert (tmp_path / LOG_NAME).read_text().count(f"key={item.key}") == 1
-
 
 
 def _core_with(tmp_path, index, notifier, destination: str):

@@ -48,7 +48,10 @@ def test_cancel_asks_first_and_keeps_the_draft_as_cancelled(tmp_path):
 
 
 def test_invalid_dates_get_a_clear_message(tmp_path):
-    out = chat(tmp_path, ["report", "yes", "yes", "yes", "tomorrow 3pm", "yesterday", "2/30 10:00", "banana"])
+    out = chat(
+        tmp_path,
+        ["report", "yes", "yes", "yes", "tomorrow 3pm", "yesterday", "2/30 10:00", "banana"],
+    )
     for code in ("future", "no_time", "bad_date", "unrecognised"):
         assert strings.TIME_ERRORS[code] in out
     assert out.count(FORM.field("call_time").prompt) >= 5
@@ -60,10 +63,21 @@ def test_short_answers_are_refused_with_the_minimum(tmp_path):
 
 
 def test_policy_question_mid_dialog_is_answered_then_the_question_repeats(tmp_path):
-    out = chat(tmp_path, ["report", "yes", "? can I text a student", "can I use my personal cell phone to call a parent?"])
+    out = chat(
+        tmp_path,
+        [
+            "report",
+            "yes",
+            "? can I text a student",
+            "can I use my personal cell phone to call a parent?",
+        ],
+    )
     parts = blocks(out)
     assert any("[3.5]" in block for block in parts)
-    assert parts[-2].startswith(FORM.field("emergency").prompt) or FORM.field("emergency").prompt in parts[-2]
+    assert (
+        parts[-2].startswith(FORM.field("emergency").prompt)
+        or FORM.field("emergency").prompt in parts[-2]
+    )
 
 
 def test_help_and_status_inside_the_dialog(tmp_path):
@@ -73,7 +87,10 @@ def test_help_and_status_inside_the_dialog(tmp_path):
 
 
 def test_late_report_requires_a_reason(tmp_path):
-    out = chat(tmp_path, ["report", "yes", "yes", "yes", "3 days ago", "busy", "I was on a field trip until today"])
+    out = chat(
+        tmp_path,
+        ["report", "yes", "yes", "yes", "3 days ago", "busy", "I was on a field trip until today"],
+    )
     assert "more than 24 hours after the call" in out
     assert strings.TOO_SHORT_WORDS.format(min=3, count=1) in out
     assert FORM.field("party_type").prompt in blocks(out)[-2]

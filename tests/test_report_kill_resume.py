@@ -28,8 +28,14 @@ def _read_until(proc: subprocess.Popen, marker: str, timeout: float = 15) -> str
 
 def test_sigkill_mid_dialog_then_resume(tmp_path):
     env = {"PATH": os.environ.get("PATH", ""), **chat_env(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "app.py", "chat"], cwd=ROOT, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "chat"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     proc.stdin.write(("report\n" + "\n".join(REPORT_ANSWERS[:6]) + "\n").encode())
     proc.stdin.flush()
     _read_until(proc, FORM.field("phone").prompt)  # question 7 is on screen: 6 answers saved
@@ -37,7 +43,9 @@ def test_sigkill_mid_dialog_then_resume(tmp_path):
     proc.wait(10)
     assert proc.returncode == -signal.SIGKILL
 
-    out = run_app("chat", stdin="\n".join([*REPORT_ANSWERS[6:], "submit"]) + "\n", env=chat_env(tmp_path))
+    out = run_app(
+        "chat", stdin="\n".join([*REPORT_ANSWERS[6:], "submit"]) + "\n", env=chat_env(tmp_path)
+    )
     text = out.stdout.decode()
     welcome = text.split("\n\n")[0]
     assert strings.WELCOME_BACK.format(title=FORM.title) in welcome

@@ -15,8 +15,24 @@ from tests.report_support import REPORT_ANSWERS, make_core, say
 
 CTX = Context(now=datetime.now(UTC), tz=ZoneInfo("America/New_York"), remembered="Ms R")
 ALL_FIELDS = [f for name in form_names() for f in load_form(name).fields]
-COMMANDS = ["back", "skip", "status", "help", "cancel", "no", "yes", "edit phone", "edit 99",
-            "submit", "resume", "drafts", "? can I text a student", "report", "start over", ""]  # fmt: skip
+COMMANDS = [
+    "back",
+    "skip",
+    "status",
+    "help",
+    "cancel",
+    "no",
+    "yes",
+    "edit phone",
+    "edit 99",
+    "submit",
+    "resume",
+    "drafts",
+    "? can I text a student",
+    "report",
+    "start over",
+    "",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -27,9 +43,13 @@ def test_validators_accept_any_text(field, text):
     assert checked.ok or checked.error  # a refusal always says why
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.integers(min_value=0, max_value=len(REPORT_ANSWERS)),
-       st.lists(st.one_of(st.sampled_from(COMMANDS), st.text(max_size=80)), max_size=12))  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(min_value=0, max_value=len(REPORT_ANSWERS)),
+    st.lists(st.one_of(st.sampled_from(COMMANDS), st.text(max_size=80)), max_size=12),
+)
 def test_arbitrary_input_at_any_step(tmp_path_factory, index, step, inputs):
     core = make_core(tmp_path_factory.mktemp("db"), index)
     for line in ["report", *REPORT_ANSWERS[:step]]:

@@ -92,13 +92,20 @@ def test_idle_draft_gets_one_reminder_per_pause(tmp_path, index):
 def test_submit_form_returns_per_field_errors_then_files(tmp_path, index):
     core = make_core(tmp_path, index)
     incoming_values = {"what": "short", "aware_time": "tomorrow 9am", "supervisor": "Ms Rivera"}
-    who = Incoming(text="", user_id="u9", conversation_id="c", platform="console", user_name="T. Teacher")
+    who = Incoming(
+        text="", user_id="u9", conversation_id="c", platform="console", user_name="T. Teacher"
+    )
     result = core.reports.submit_form(who, "policy_concern", incoming_values)
     assert set(result.errors) == {"what", "aware_time"} and not result.ok
-    result = core.reports.submit_form(who, "policy_concern", {
-        **incoming_values, "what": "A colleague posted student photos with full names on a public page",
-        "aware_time": "20 minutes ago",
-    })  # fmt: skip
+    result = core.reports.submit_form(
+        who,
+        "policy_concern",
+        {
+            **incoming_values,
+            "what": "A colleague posted student photos with full names on a public page",
+            "aware_time": "20 minutes ago",
+        },
+    )
     assert result.ok and result.report_number.startswith("EDC-C-")
     report = core.records.reports.get(result.report_number)
     assert report.reporter_name == "T. Teacher" and report.fields[-1][2] == "Ms Rivera"
@@ -113,7 +120,9 @@ def test_addendum_is_linked_to_the_original(tmp_path, index):
     assert f"{number}-A1" in out
     addendum = core.records.reports.get(f"{number}-A1")
     assert addendum.amends == number and core.records.reports.get(number).fields  # original intact
-    assert strings.ADDENDUM_UNKNOWN.format(number=number) in say(core, f"addendum {number}", user="other")
+    assert strings.ADDENDUM_UNKNOWN.format(number=number) in say(
+        core, f"addendum {number}", user="other"
+    )
 
 
 def test_review_shows_every_field(tmp_path, index):

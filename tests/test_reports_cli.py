@@ -16,7 +16,15 @@ def _app(tmp_path, *args):
 
 
 def _two_reports(tmp_path):
-    lines = ["report", *REPORT_ANSWERS, "submit", "report", *REPORT_ANSWERS, "submit", "ack EDC-2026-0001"]
+    lines = [
+        "report",
+        *REPORT_ANSWERS,
+        "submit",
+        "report",
+        *REPORT_ANSWERS,
+        "submit",
+        "ack EDC-2026-0001",
+    ]
     proc = run_app("chat", stdin="\n".join(lines) + "\n", env=chat_env(tmp_path))
     assert proc.returncode == 0
 

@@ -40,8 +40,13 @@ MIN_TOP1 = 11  # of the 12 above
 
 
 def test_in_scope_questions_rank_the_governing_clause_first(index):
-    hits = [q for q, expected in IN_SCOPE if index.search(q).clauses[:1] and
-            index.search(q).answered and index.search(q).clauses[0] in expected]  # fmt: skip
+    hits = [
+        q
+        for q, expected in IN_SCOPE
+        if index.search(q).clauses[:1]
+        and index.search(q).answered
+        and index.search(q).clauses[0] in expected
+    ]
     assert len(hits) >= MIN_TOP1, {q for q, _ in IN_SCOPE} - set(hits)
 
 
@@ -145,7 +150,9 @@ def test_the_decision_follows_the_evidence_it_reports(index):
 
 def test_a_topic_word_shared_with_an_off_topic_question_does_not_decide_alone(index):
     """The nearest out-of-scope question may share the rare word; Bayes weighs the rest."""
-    policy_words = index.search("can i complain on facebook about the broken heater in my classroom")
+    policy_words = index.search(
+        "can i complain on facebook about the broken heater in my classroom"
+    )
     logistics = index.search("who do i call about the broken heater in my classroom")
     assert policy_words.evidence.none_posterior < logistics.evidence.none_posterior
     assert policy_words.evidence.log_ratio > logistics.evidence.log_ratio
@@ -153,9 +160,11 @@ def test_a_topic_word_shared_with_an_off_topic_question_does_not_decide_alone(in
 
 
 @given(
-    share=st.floats(0, 1), log_ratio=st.floats(-5, 5), none=st.floats(0, 1),
+    share=st.floats(0, 1),
+    log_ratio=st.floats(-5, 5),
+    none=st.floats(0, 1),
     more=st.floats(0.01, 1),
-)  # fmt: skip
+)
 def test_confidence_rises_with_the_clause_and_falls_with_out_of_scope(share, log_ratio, none, more):
     base = Evidence(share, log_ratio, none).confidence()
     assert 0.0 <= base <= 1.0
@@ -166,7 +175,10 @@ def test_confidence_rises_with_the_clause_and_falls_with_out_of_scope(share, log
 
 def test_how_a_question_is_asked_counts_as_well_as_its_topic(index):
     """Logistics ("when's…", "who do i call…") is declined even on a topic the policy has."""
-    for logistics in ("when's picture day for the 3rd graders", "who do i call when the heat is broken in my room"):  # fmt: skip
+    for logistics in (
+        "when's picture day for the 3rd graders",
+        "who do i call when the heat is broken in my room",
+    ):
         assert not index.search(logistics).answered, logistics
     assert index.search("can i post pictures from picture day on my class instagram").answered
 

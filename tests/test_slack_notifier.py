@@ -29,14 +29,25 @@ def fake():
 
 @pytest.fixture
 def notifier(fake):
-    return SlackNotifier(client=WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=[]))
+    return SlackNotifier(
+        client=WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=[])
+    )
 
 
-CARD = Reply((
-    Text("Emergency-call report EDC-2026-0001", "heading"),
-    Fields((("Reporter", "Pat <@U999>"), ("Content", "<!channel> call me <https://evil.example|here>"))),
-    Buttons((Button("Acknowledge", "report.ack", "EDC-2026-0001", style="primary"),)),
-), private=False, kind="report_card")  # fmt: skip
+CARD = Reply(
+    (
+        Text("Emergency-call report EDC-2026-0001", "heading"),
+        Fields(
+            (
+                ("Reporter", "Pat <@U999>"),
+                ("Content", "<!channel> call me <https://evil.example|here>"),
+            )
+        ),
+        Buttons((Button("Acknowledge", "report.ack", "EDC-2026-0001", style="primary"),)),
+    ),
+    private=False,
+    kind="report_card",
+)
 
 
 def test_500_then_429_then_delivered_exactly_once(fake, notifier):
@@ -72,7 +83,10 @@ def test_the_card_cannot_ping_or_hide_a_link(fake, notifier):
 def test_update_and_direct_message(fake, notifier):
     notifier.update(SUPERVISOR_CHANNEL, Posted(f"{SUPERVISOR_CHANNEL}/1700000001.000100"), CARD)
     [update] = fake.of("chat.update")
-    assert update.params["ts"] == "1700000001.000100" and update.params["channel"] == SUPERVISOR_CHANNEL
+    assert (
+        update.params["ts"] == "1700000001.000100"
+        and update.params["channel"] == SUPERVISOR_CHANNEL
+    )
     notifier.send_direct("slack:U42", Reply((Text("Acknowledged"),)))
     assert fake.of("conversations.open")[0].params["users"] == "U42"
     assert fake.of("chat.postMessage")[-1].params["channel"] == "D42"
@@ -95,8 +109,11 @@ def test_startup_check_warns_loudly_about_a_public_channel(fake, caplog):
     client = WebClient(token="xoxb-test", base_url=fake.api_url)
     caplog.set_level(logging.INFO)
     assert check_channel(client, SUPERVISOR_CHANNEL) == []
-    fake.channels[SUPERVISOR_CHANNEL] = {**fake.channels[SUPERVISOR_CHANNEL], "is_private": False,
-                                         "is_member": False}  # fmt: skip
+    fake.channels[SUPERVISOR_CHANNEL] = {
+        **fake.channels[SUPERVISOR_CHANNEL],
+        "is_private": False,
+        "is_member": False,
+    }
     assert check_channel(client, SUPERVISOR_CHANNEL) == ["bot not a member", "public"]
     assert any("PUBLIC" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
     assert check_channel(client, "GMISSING") == ["not found"]
@@ -113,8 +130,13 @@ def test_membership_is_read_from_slack(fake):
 
 
 def _card_for(supervisor: str) -> Reply:
-    return Reply((Text("Report EDC-2026-0002", "heading"),
-                  Fields((("Reporter", "Pat"), ("Supervisor", supervisor))),), kind="report_card")  # fmt: skip
+    return Reply(
+        (
+            Text("Report EDC-2026-0002", "heading"),
+            Fields((("Reporter", "Pat"), ("Supervisor", supervisor))),
+        ),
+        kind="report_card",
+    )
 
 
 def test_a_supervisor_picked_with_the_at_picker_is_mentioned_once(fake, notifier):
@@ -124,7 +146,9 @@ def test_a_supervisor_picked_with_the_at_picker_is_mentioned_once(fake, notifier
     assert json.dumps(call.params["blocks"]).count("<@U0SUPER1>") == 1
 
 
-@pytest.mark.parametrize("typed", ["Ms. Rivera", "@U0SUPER1 and <!channel>", "<@U0SUPER1>", "@here"])
+@pytest.mark.parametrize(
+    "typed", ["Ms. Rivera", "@U0SUPER1 and <!channel>", "<@U0SUPER1>", "@here"]
+)
 def test_anything_else_typed_as_supervisor_mentions_nobody(fake, notifier, typed):
     notifier.post(SUPERVISOR_CHANNEL, _card_for(typed), key=f"k-{typed}")
     [call] = fake.of("chat.postMessage")

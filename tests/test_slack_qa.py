@@ -36,7 +36,9 @@ def test_slash_command_acks_fast_and_answers_ephemerally(slack):
     assert "can I text a student?" in rendered  # the question is shown back above the answer
     quote = next(b for b in p["blocks"] if b["type"] == "section" and "\n>" in b["text"]["text"])
     assert quote["text"]["verbatim"] is True
-    action_ids = [e["action_id"] for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    action_ids = [
+        e["action_id"] for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
     assert any(a.startswith("edc:feedback.up:") for a in action_ids)
     assert any(a.startswith("edc:answer.share:") for a in action_ids)
     assert len(set(action_ids)) == len(action_ids)  # unique per message, as Slack requires
@@ -60,8 +62,14 @@ def test_dm_question_is_answered_in_the_dm(slack):
 
 
 def test_mention_answer_is_ephemeral_in_the_thread_and_strips_the_bot(slack):
-    event = {"type": "app_mention", "channel": "C9", "user": "U2", "ts": "1700000002.000002",
-             "thread_ts": "1700000000.000001", "text": "<@UBOT> can I text a student?"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "channel": "C9",
+        "user": "U2",
+        "ts": "1700000002.000002",
+        "thread_ts": "1700000000.000001",
+        "text": "<@UBOT> can I text a student?",
+    }
     slack.event(event, event_id="EvMention")
     [eph] = slack.fake.wait_for("chat.postEphemeral")
     assert eph.params["user"] == "U2" and eph.params["channel"] == "C9"
@@ -71,7 +79,10 @@ def test_mention_answer_is_ephemeral_in_the_thread_and_strips_the_bot(slack):
 
 def test_bad_signature_and_stale_timestamp_are_refused(slack):
     body = command_body("can I text a student?")
-    forged = {"X-Slack-Signature": "v0=" + "0" * 64, "X-Slack-Request-Timestamp": str(int(time.time()))}
+    forged = {
+        "X-Slack-Signature": "v0=" + "0" * 64,
+        "X-Slack-Request-Timestamp": str(int(time.time())),
+    }
     status, _, _ = post(slack.url, body, content_type=FORM, signed=False, headers=forged)
     assert status == 401
     from tests.slack_support import sign
@@ -109,8 +120,13 @@ def test_double_click_is_processed_once(slack):
 def test_feedback_down_asks_and_stores_the_comment(slack):
     slack.event(dm_event("can I text a student?", ts="1700000004.1"), event_id="EvQ")
     [answer] = slack.fake.wait_for("chat.postMessage")
-    down = next(e for b in answer.params["blocks"] if b["type"] == "actions"
-                for e in b["elements"] if e["action_id"].startswith("edc:feedback.down"))  # fmt: skip
+    down = next(
+        e
+        for b in answer.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("edc:feedback.down")
+    )
     slack.action(down["action_id"], down["value"], channel="D1")
     asked = slack.fake.wait_for("chat.postMessage", 2)[-1]
     assert core_strings.FEEDBACK_ASK.split(" ")[0] in asked.params["text"]
@@ -118,22 +134,35 @@ def test_feedback_down_asks_and_stores_the_comment(slack):
     slack.fake.wait_for("chat.postMessage", 3)
     slack.idle()
     assert [e[2:] for e in slack.bot.qa_log.feedback_entries] == [
-        ("down", ""), ("comment", "the rule about group chats")]  # fmt: skip
+        ("down", ""),
+        ("comment", "the rule about group chats"),
+    ]
 
 
 def test_share_in_channel_posts_publicly_and_names_the_sharer(slack):
     slack.command("can I text a student?")
     [answer] = slack.fake.wait_for("response_url")
-    share = next(e for b in answer.params["blocks"] if b["type"] == "actions"
-                 for e in b["elements"] if e["action_id"].startswith("edc:answer.share"))  # fmt: skip
+    share = next(
+        e
+        for b in answer.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("edc:answer.share")
+    )
     slack.action(share["action_id"], share["value"])
     shared = slack.fake.wait_for("response_url", 2)[-1]
     assert shared.params["response_type"] == "in_channel"
     assert strings.SHARED_BY.format(user="<@U1>") in _texts(shared.params["blocks"])
 
 
-@pytest.mark.parametrize("nasty", ["<!channel> can I text a student?", "<!here|here> text a student",
-                                   "<@U999> can I text a student <https://evil.example|policy.pdf>"])  # fmt: skip
+@pytest.mark.parametrize(
+    "nasty",
+    [
+        "<!channel> can I text a student?",
+        "<!here|here> text a student",
+        "<@U999> can I text a student <https://evil.example|policy.pdf>",
+    ],
+)
 def test_user_text_can_never_ping_or_hide_a_link(slack, nasty):
     slack.command(nasty)
     [answer] = slack.fake.wait_for("response_url")

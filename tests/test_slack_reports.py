@@ -22,13 +22,21 @@ from tests.slack_support import (
     post,
     serve_app,
     stop_app,
-)  # fmt: skip
+)
 
 NEED = "<!channel> The student was in crisis after school and no landline or staff member could reach the parent"
-CONTENT = ("We talked about the student's safety plan, where the student would be picked up, and "
-           "which counsellor would call the family tonight <@U999> <https://evil.example|see policy>")  # fmt: skip
-TYPED = {"party_name": "J.D.", "duration": "5 minutes", "need": NEED, "content": CONTENT,
-         "follow_up": "skip", "supervisor": "Principal Smith"}  # fmt: skip
+CONTENT = (
+    "We talked about the student's safety plan, where the student would be picked up, and "
+    "which counsellor would call the family tonight <@U999> <https://evil.example|see policy>"
+)
+TYPED = {
+    "party_name": "J.D.",
+    "duration": "5 minutes",
+    "need": NEED,
+    "content": CONTENT,
+    "follow_up": "skip",
+    "supervisor": "Principal Smith",
+}
 
 
 @pytest.fixture
@@ -44,20 +52,35 @@ def _last_dm(fake, user_channel="D1"):
 
 def _buttons(blocks):
     for block in blocks:
-        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+        for element in block.get("elements", []) + (
+            [block["accessory"]] if "accessory" in block else []
+        ):
             if element.get("type") == "button":
                 yield block, element
 
 
 def _field(blocks) -> str:
-    return next((b["block_id"].removeprefix("prompt:") for b in blocks
-                 if b.get("block_id", "").startswith("prompt:")), "")  # fmt: skip
+    return next(
+        (
+            b["block_id"].removeprefix("prompt:")
+            for b in blocks
+            if b.get("block_id", "").startswith("prompt:")
+        ),
+        "",
+    )
 
 
 def _click(slack, element, *, user="U1", channel="D1", message_ts="", state=None, block_id="b"):
-    slack.action(element["action_id"], element["value"], user=user, channel=channel,
-                 message_ts=message_ts, action_ts=str(time.time()), state=state,
-                 block_id=block_id)  # fmt: skip
+    slack.action(
+        element["action_id"],
+        element["value"],
+        user=user,
+        channel=channel,
+        message_ts=message_ts,
+        action_ts=str(time.time()),
+        state=state,
+        block_id=block_id,
+    )
 
 
 def _fill_in_dm(slack) -> None:
@@ -69,9 +92,14 @@ def _fill_in_dm(slack) -> None:
         field = _field(blocks)
         if not field:  # the review: one Edit beside each field, then Submit
             edits = [e for b, e in _buttons(blocks) if e["action_id"].startswith("edc:dialog.edit")]
-            assert len(edits) >= 8 and all("accessory" in b for b, e in _buttons(blocks)
-                                           if e["action_id"].startswith("edc:dialog.edit"))  # fmt: skip
-            submit = next(e for _, e in _buttons(blocks) if e["action_id"].startswith("edc:dialog.submit"))
+            assert len(edits) >= 8 and all(
+                "accessory" in b
+                for b, e in _buttons(blocks)
+                if e["action_id"].startswith("edc:dialog.edit")
+            )
+            submit = next(
+                e for _, e in _buttons(blocks) if e["action_id"].startswith("edc:dialog.submit")
+            )
             _click(slack, submit, message_ts=ts)
             _click(slack, submit, message_ts=ts)  # a nervous double click
             slack.idle()
@@ -82,13 +110,18 @@ def _fill_in_dm(slack) -> None:
         picker = next((b for b in blocks if b.get("block_id", "").startswith("when:")), None)
         if picker:
             when = datetime.now(ZoneInfo("America/New_York")) - timedelta(hours=1)
-            state = {picker["block_id"]: {
-                "d": {"type": "datepicker", "selected_date": when.strftime("%Y-%m-%d")},
-                "t": {"type": "timepicker", "selected_time": when.strftime("%H:%M")}}}  # fmt: skip
+            state = {
+                picker["block_id"]: {
+                    "d": {"type": "datepicker", "selected_date": when.strftime("%Y-%m-%d")},
+                    "t": {"type": "timepicker", "selected_time": when.strftime("%H:%M")},
+                }
+            }
             use = next(e for e in picker["elements"] if e["type"] == "button")
             _click(slack, use, message_ts=ts, state=state, block_id=picker["block_id"])
             continue
-        first = next(e for _, e in _buttons(blocks) if e["action_id"].startswith("edc:dialog.answer"))
+        first = next(
+            e for _, e in _buttons(blocks) if e["action_id"].startswith("edc:dialog.answer")
+        )
         _click(slack, first, message_ts=ts)
     pytest.fail("the dialog did not reach the review")
 
@@ -121,8 +154,11 @@ def test_full_report_in_dm_reaches_the_channel_once_through_500_and_429(slack):
         assert raw not in body
     [report] = slack.core.records.reports.find()
     assert report.number in body
-    receipts = [c for c in slack.fake.of("chat.postMessage") if c.params["channel"] == "D1"
-                and report.number in c.params["text"]]  # fmt: skip
+    receipts = [
+        c
+        for c in slack.fake.of("chat.postMessage")
+        if c.params["channel"] == "D1" and report.number in c.params["text"]
+    ]
     assert receipts, "the reporter got no receipt with the report number"
 
 
@@ -130,13 +166,18 @@ def test_acknowledge_by_a_member_updates_the_card_and_tells_the_reporter(slack):
     _fill_in_dm(slack)
     assert _wait(lambda: _supervisor_posts(slack.fake))
     card = _supervisor_posts(slack.fake)[-1]
-    ack = next(e for _, e in _buttons(card.params["blocks"]) if e["action_id"].startswith("edc:report.ack"))
+    ack = next(
+        e for _, e in _buttons(card.params["blocks"]) if e["action_id"].startswith("edc:report.ack")
+    )
     posted_ts = slack.fake.history[SUPERVISOR_CHANNEL][0]["ts"]
     # not a member of the supervisor channel: refused, nothing changes
     _click(slack, ack, user="U7", channel=SUPERVISOR_CHANNEL, message_ts=posted_ts)
     slack.idle()
     refusal = slack.fake.wait_for("response_url")[-1]
-    assert refusal.params["text"] == strings.NOT_A_MEMBER and refusal.params["response_type"] == "ephemeral"
+    assert (
+        refusal.params["text"] == strings.NOT_A_MEMBER
+        and refusal.params["response_type"] == "ephemeral"
+    )
     time.sleep(0.3)
     assert not slack.fake.of("chat.update")
     # a supervisor
@@ -144,9 +185,15 @@ def test_acknowledge_by_a_member_updates_the_card_and_tells_the_reporter(slack):
     assert _wait(lambda: slack.fake.of("chat.update"))
     update = slack.fake.of("chat.update")[0].params
     assert update["ts"] == posted_ts and update["channel"] == SUPERVISOR_CHANNEL
-    assert not any(e["action_id"].startswith("edc:report.ack") for _, e in _buttons(update["blocks"]))
-    assert _wait(lambda: any(c.params["channel"] == "D1" and "acknowledged" in c.params["text"].lower()
-                             for c in slack.fake.of("chat.postMessage")))  # fmt: skip
+    assert not any(
+        e["action_id"].startswith("edc:report.ack") for _, e in _buttons(update["blocks"])
+    )
+    assert _wait(
+        lambda: any(
+            c.params["channel"] == "D1" and "acknowledged" in c.params["text"].lower()
+            for c in slack.fake.of("chat.postMessage")
+        )
+    )
     [report] = slack.core.records.reports.find()
     assert report.acknowledgement is not None and report.acknowledgement.by_key == "slack:USUPER"
 
@@ -159,11 +206,18 @@ def _view_submission(values: dict) -> str:
         else:
             state[field] = {"v": {"type": "plain_text_input", "value": value}}
     payload = {
-        "type": "view_submission", "team": {"id": TEAM}, "user": {"id": "U1", "username": "pat"},
-        "api_app_id": APP_ID, "trigger_id": "t1",
-        "view": {"id": "V1", "type": "modal", "callback_id": "edc:form:emergency_call",
-                 "state": {"values": state}},
-    }  # fmt: skip
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "username": "pat"},
+        "api_app_id": APP_ID,
+        "trigger_id": "t1",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "edc:form:emergency_call",
+            "state": {"values": state},
+        },
+    }
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
@@ -182,8 +236,9 @@ def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
         "call_time": {"type": "datetimepicker", "selected_date_time": int(call_time.timestamp())},
         "party_type": {"type": "static_select", "selected_option": {"value": "parent"}},
         "phone": {"type": "static_select", "selected_option": {"value": "personal"}},
-        **{k: v for k, v in TYPED.items() if k != "follow_up"}, "content": "too short",
-    }  # fmt: skip
+        **{k: v for k, v in TYPED.items() if k != "follow_up"},
+        "content": "too short",
+    }
     status, body, seconds = post(slack.url, _view_submission(values), content_type=FORM)
     assert status == 200 and seconds < 3
     answer = json.loads(body)
@@ -200,15 +255,18 @@ def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
 def test_app_home_lists_the_users_reports_and_offers_to_start(slack):
     _fill_in_dm(slack)
     [report] = slack.core.records.reports.find()
-    slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"},
-                event_id="EvHome")  # fmt: skip
+    slack.event(
+        {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}, event_id="EvHome"
+    )
     [published] = slack.fake.wait_for("views.publish")
     assert published.params["user_id"] == "U1"
     view = json.dumps(published.params["view"], ensure_ascii=False)
     assert report.number in view and strings.HOME_START_REPORT in view
     assert '"edc:command:0"' in view and '"edc:form.open:2"' in view
-    slack.event({"type": "app_home_opened", "user": "U2", "channel": "D2", "tab": "home"},
-                event_id="EvHome2")  # fmt: skip
+    slack.event(
+        {"type": "app_home_opened", "user": "U2", "channel": "D2", "tab": "home"},
+        event_id="EvHome2",
+    )
     other = json.dumps(slack.fake.wait_for("views.publish", 2)[-1].params["view"])
     assert report.number not in other  # nobody sees another person's reports
 

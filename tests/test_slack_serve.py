@@ -28,7 +28,7 @@ from tests.slack_support import (
     command_body,
     event_body,
     post,
-)  # fmt: skip
+)
 
 _SERVE_PIDS: dict[str, int] = {}
 
@@ -48,12 +48,23 @@ def served(tmp_path):
     loop = LoopThread()
     fake = FakeSlack(loop)
     port = _free_port()
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PORT": str(port),
-           "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "SLACK_API_URL": fake.api_url, "SLACK_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
-           "DATABASE_PATH": str(tmp_path / "edc.sqlite3")}  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "app.py", "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "SLACK_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
+        "DATABASE_PATH": str(tmp_path / "edc.sqlite3"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -79,14 +90,18 @@ def served(tmp_path):
 def test_serve_answers_slash_commands_and_checks_the_supervisor_channel(served):
     base, fake, health = served
     assert "slack" in health["surfaces"] and health["status"] == "ok"
-    status, _, seconds = post(base + "/slack/events",
-                              command_body("can I text a student?", response_url=fake.response_url()),
-                              content_type=FORM)  # fmt: skip
+    status, _, seconds = post(
+        base + "/slack/events",
+        command_body("can I text a student?", response_url=fake.response_url()),
+        content_type=FORM,
+    )
     assert status == 200 and seconds < 3
     [answer] = fake.wait_for("response_url")
     assert answer.params["response_type"] == "ephemeral"
     assert fake.wait_for("conversations.info")[0].params["channel"] == SUPERVISOR_CHANNEL
-    status, _, _ = post(base + "/slack/events", command_body("help"), content_type=FORM, signed=False)
+    status, _, _ = post(
+        base + "/slack/events", command_body("help"), content_type=FORM, signed=False
+    )
     assert status == 401
 
 
@@ -101,7 +116,9 @@ class ServedProcess:
         self.fake = fake
 
     def event(self, event: dict, *, event_id: str = "Ev1", headers: dict | None = None):
-        return post(self.url, event_body(event, event_id=event_id), content_type=JSON, headers=headers)
+        return post(
+            self.url, event_body(event, event_id=event_id), content_type=JSON, headers=headers
+        )
 
     def action(self, action_id: str, value: str, **kw):
         kw.setdefault("response_url", self.fake.response_url("a1"))
@@ -136,8 +153,11 @@ def _worker_pids(parent: int) -> set[int]:
 
 def test_serve_answers_from_a_worker_process_and_replaces_it_when_it_dies(served):
     base, fake, _ = served
-    status, _, _ = post(base + "/slack/events", command_body("can I text a student?",
-                        response_url=fake.response_url("q1")), content_type=FORM)  # fmt: skip
+    status, _, _ = post(
+        base + "/slack/events",
+        command_body("can I text a student?", response_url=fake.response_url("q1")),
+        content_type=FORM,
+    )
     assert status == 200 and fake.wait_for("response_url")
     serve_pid = _serve_pid(base)
     [worker] = _worker_pids(serve_pid)
@@ -146,24 +166,37 @@ def test_serve_answers_from_a_worker_process_and_replaces_it_when_it_dies(served
     while time.monotonic() < deadline and _worker_pids(serve_pid) in (set(), {worker}):
         time.sleep(0.1)
     assert _worker_pids(serve_pid) and worker not in _worker_pids(serve_pid)
-    post(base + "/slack/events", command_body("is gmail ok for parents?",
-         response_url=fake.response_url("q2")), content_type=FORM)  # fmt: skip
+    post(
+        base + "/slack/events",
+        command_body("is gmail ok for parents?", response_url=fake.response_url("q2")),
+        content_type=FORM,
+    )
     assert len(fake.wait_for("response_url", count=2, timeout=30)) == 2
 
 
 def test_acks_never_wait_for_a_stalled_answer_worker_and_nothing_is_lost(served):
     base, fake, _ = served
-    post(base + "/slack/events", command_body("can I text a student?",
-         response_url=fake.response_url("warm")), content_type=FORM)  # fmt: skip
+    post(
+        base + "/slack/events",
+        command_body("can I text a student?", response_url=fake.response_url("warm")),
+        content_type=FORM,
+    )
     assert fake.wait_for("response_url")
     [worker] = _worker_pids(_serve_pid(base))
     os.kill(worker, signal.SIGSTOP)  # the worker reads nothing: the pipe to it fills up
     padding = " about the field trip on friday" * 10  # ~1 KB a Task: far more than a pipe holds
     try:
         for n in range(300):
-            status, _, _ = post(base + "/slack/events", command_body(
-                f"can I text student {n}{padding}", user=f"U{n % 7}",
-                response_url=fake.response_url(f"s{n}")), content_type=FORM, timeout=5)  # fmt: skip
+            status, _, _ = post(
+                base + "/slack/events",
+                command_body(
+                    f"can I text student {n}{padding}",
+                    user=f"U{n % 7}",
+                    response_url=fake.response_url(f"s{n}"),
+                ),
+                content_type=FORM,
+                timeout=5,
+            )
             assert status == 200
     finally:
         os.kill(worker, signal.SIGCONT)

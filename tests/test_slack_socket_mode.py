@@ -35,8 +35,11 @@ class FakeSocket:
 
     async def _session(self, ws) -> None:
         self.connections += 1
-        await ws.send(json.dumps({"type": "hello", "num_connections": 1,
-                                  "connection_info": {"app_id": APP_ID}}))  # fmt: skip
+        await ws.send(
+            json.dumps(
+                {"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID}}
+            )
+        )
 
         async def pump():
             while True:
@@ -89,14 +92,24 @@ def socket_env(index):
 
 def _command_envelope(envelope_id: str, text: str, response_url: str) -> dict:
     return {
-        "envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": True,
+        "envelope_id": envelope_id,
+        "type": "slash_commands",
+        "accepts_response_payload": True,
         "payload": {
-            "token": "legacy", "team_id": TEAM, "team_domain": "district", "channel_id": "C1",
-            "channel_name": "general", "user_id": "U1", "user_name": "pat", "command": "/edc",
-            "text": text, "api_app_id": APP_ID, "response_url": response_url,
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "district",
+            "channel_id": "C1",
+            "channel_name": "general",
+            "user_id": "U1",
+            "user_name": "pat",
+            "command": "/edc",
+            "text": text,
+            "api_app_id": APP_ID,
+            "response_url": response_url,
             "trigger_id": "1.2.3",
         },
-    }  # fmt: skip
+    }
 
 
 def test_slash_command_over_socket_mode_is_acked_and_answered(socket_env):
@@ -112,21 +125,39 @@ def test_slash_command_over_socket_mode_is_acked_and_answered(socket_env):
     assert set(ack) <= {"envelope_id", "payload"} and not ack.get("payload")
     [answer] = fake.wait_for("response_url")
     assert answer.params["response_type"] == "ephemeral"
-    assert any(b["type"] == "section" and "\n>" in b["text"]["text"] for b in answer.params["blocks"])
+    assert any(
+        b["type"] == "section" and "\n>" in b["text"]["text"] for b in answer.params["blocks"]
+    )
 
 
 def test_retried_socket_envelope_for_the_same_event_answers_once(socket_env):
     fake, ws, adapter = socket_env
     fake.wait_for("apps.connections.open")
-    event = {"type": "message", "channel": "D1", "channel_type": "im", "user": "U1",
-             "text": "can I text a student?", "ts": "1700000100.1"}  # fmt: skip
+    event = {
+        "type": "message",
+        "channel": "D1",
+        "channel_type": "im",
+        "user": "U1",
+        "text": "can I text a student?",
+        "ts": "1700000100.1",
+    }
     for attempt, envelope_id in enumerate(("env-a", "env-b")):
-        ws.send({
-            "envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
-            "retry_attempt": attempt, "retry_reason": "timeout" if attempt else "",
-            "payload": {"type": "event_callback", "event_id": "EvSock", "team_id": TEAM,
-                        "api_app_id": APP_ID, "event": event},
-        })  # fmt: skip
+        ws.send(
+            {
+                "envelope_id": envelope_id,
+                "type": "events_api",
+                "accepts_response_payload": False,
+                "retry_attempt": attempt,
+                "retry_reason": "timeout" if attempt else "",
+                "payload": {
+                    "type": "event_callback",
+                    "event_id": "EvSock",
+                    "team_id": TEAM,
+                    "api_app_id": APP_ID,
+                    "event": event,
+                },
+            }
+        )
         assert ws.wait_ack(envelope_id) is not None
     assert adapter.queues.wait_idle(10)
     time.sleep(0.1)

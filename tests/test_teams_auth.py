@@ -19,8 +19,11 @@ APP_ID = "00000000-0000-4000-8000-00000000b07e"
 
 @pytest.fixture
 def authenticated(index, tmp_path):
-    harness = Harness(index=index, tmp_path=tmp_path,
-                      env={"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"})  # fmt: skip
+    harness = Harness(
+        index=index,
+        tmp_path=tmp_path,
+        env={"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"},
+    )
     yield harness
     harness.close()
 
@@ -32,11 +35,15 @@ def _token(claims: dict) -> str:
     return f"{part({'alg': 'RS256', 'typ': 'JWT', 'kid': 'k1'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
-@pytest.mark.parametrize("authorization", [
-    None,
-    "Bearer not-a-token",
-    "Bearer " + _token({"iss": "https://attacker.example", "aud": APP_ID, "exp": 4102444800}),
-], ids=["no token", "garbage", "foreign issuer"])  # fmt: skip
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "Bearer not-a-token",
+        "Bearer " + _token({"iss": "https://attacker.example", "aud": APP_ID, "exp": 4102444800}),
+    ],
+    ids=["no token", "garbage", "foreign issuer"],
+)
 def test_with_app_credentials_a_request_without_a_valid_token_gets_401(
     authenticated, authorization
 ):
@@ -72,9 +79,12 @@ def test_local_mode_refuses_other_machines(index, tmp_path, peer):
 
         async def call():
             request = make_mocked_request(
-                "POST", "/api/messages", headers={"Content-Type": "application/json"},
-                transport=transport, payload=_payload(body),
-            )  # fmt: skip
+                "POST",
+                "/api/messages",
+                headers={"Content-Type": "application/json"},
+                transport=transport,
+                payload=_payload(body),
+            )
             return await harness.teams.handler(request)
 
         response = asyncio.run(call())

@@ -18,7 +18,7 @@ from tests.teams_support import (
     personal,
     quotes,
     texts,
-)  # fmt: skip
+)
 
 
 @pytest.fixture

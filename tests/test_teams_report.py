@@ -19,7 +19,7 @@ from tests.teams_support import (
     in_channel,
     personal,
     texts,
-)  # fmt: skip
+)
 
 PERSONAL = "a:personal-29:user-1"
 HOSTILE = "Called <at>Principal</at> and see https://evil.example or [click](https://x.example)"
@@ -38,8 +38,9 @@ ANSWERS = {
 def teams(index, tmp_path):
     env = {"EDC_ADMINS": "aad-user-7", "EDC_DELIVERY_RETRY_SECONDS": "0.2"}
     harness = Harness(index=index, tmp_path=tmp_path, env=env, records=True, timeout=2.0)
-    harness.post(in_channel(harness.service_url, "set supervisor channel", who=7,
-                            channel=SUPERVISOR_CHANNEL))  # fmt: skip
+    harness.post(
+        in_channel(harness.service_url, "set supervisor channel", who=7, channel=SUPERVISOR_CHANNEL)
+    )
     harness.connector.clear()
     yield harness
     harness.close()
@@ -75,8 +76,13 @@ def start_in_channel_and_fill(teams):
 
 
 def supervisor_posts(calls):
-    return [c for c in calls if c.method == "POST" and c.conversation_id == SUPERVISOR_CHANNEL
-            and "report.ack" in c.card_json]  # fmt: skip
+    return [
+        c
+        for c in calls
+        if c.method == "POST"
+        and c.conversation_id == SUPERVISOR_CHANNEL
+        and "report.ack" in c.card_json
+    ]
 
 
 def test_full_report_from_a_channel_to_acknowledgement(teams):
@@ -104,8 +110,16 @@ def test_full_report_from_a_channel_to_acknowledgement(teams):
     ack = action(post, "report.ack")
 
     # The supervisor acknowledges on the card, in the channel thread of the post.
-    teams.post(in_channel(teams.service_url, "", who=7, channel=SUPERVISOR_CHANNEL,
-                          value=ack, thread=post.body.get("id") or "act"))  # fmt: skip
+    teams.post(
+        in_channel(
+            teams.service_url,
+            "",
+            who=7,
+            channel=SUPERVISOR_CHANNEL,
+            value=ack,
+            thread=post.body.get("id") or "act",
+        )
+    )
     calls = teams.connector.wait_for(
         lambda calls: (
             any(c.method == "PUT" for c in calls)

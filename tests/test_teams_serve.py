@@ -21,7 +21,7 @@ from tests.teams_support import (
     personal,
     post_activity,
     texts,
-)  # fmt: skip
+)
 from tests.test_slack_serve import _free_port
 from tests.test_teams_report import fill_in_report, supervisor_posts
 
@@ -32,12 +32,22 @@ class Served:
     def __init__(self, tmp_path) -> None:
         self.connector = FakeConnector().start()
         port = _free_port()
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PORT": str(port),
-               "DATABASE_PATH": str(tmp_path / "edc.sqlite3"),
-               "TEAMS_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL, "TEAMS_TENANT_ID": TENANT,
-               "TEAMS_SERVICE_URL": self.connector.url}  # fmt: skip
-        self.proc = subprocess.Popen([sys.executable, "app.py", "serve"], cwd=ROOT, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "PORT": str(port),
+            "DATABASE_PATH": str(tmp_path / "edc.sqlite3"),
+            "TEAMS_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
+            "TEAMS_TENANT_ID": TENANT,
+            "TEAMS_SERVICE_URL": self.connector.url,
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "app.py", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         self.base = f"http://127.0.0.1:{port}"
         self.health = self._wait_healthy()
 

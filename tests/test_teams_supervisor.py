@@ -22,16 +22,23 @@ def teams(index, tmp_path):
 
 
 def card(text: str = "Emergency-call report EDC-2026-0001") -> Reply:
-    return Reply((
-        Text(text, "heading"),
-        Fields((("What was discussed", "Call <at>Principal</at> at https://evil.example [x](y)"),)),
-        Buttons((Button("Acknowledge", "report.ack", "EDC-2026-0001", style="primary"),)),
-    ), private=False, kind="report_card")  # fmt: skip
+    return Reply(
+        (
+            Text(text, "heading"),
+            Fields(
+                (("What was discussed", "Call <at>Principal</at> at https://evil.example [x](y)"),)
+            ),
+            Buttons((Button("Acknowledge", "report.ack", "EDC-2026-0001", style="primary"),)),
+        ),
+        private=False,
+        kind="report_card",
+    )
 
 
 def register(teams, who: int = 7) -> None:
-    teams.post(in_channel(teams.service_url, "set supervisor channel", who=who,
-                          channel=SUPERVISOR_CHANNEL))  # fmt: skip
+    teams.post(
+        in_channel(teams.service_url, "set supervisor channel", who=who, channel=SUPERVISOR_CHANNEL)
+    )
 
 
 def test_admin_registers_the_channel_and_it_survives_a_restart(teams, tmp_path):
@@ -73,9 +80,15 @@ def test_posting_the_same_key_twice_posts_once(teams):
 
 
 def test_configured_channel_needs_no_registration(index, tmp_path):
-    harness = Harness(index=index, tmp_path=tmp_path, env={
-        "TEAMS_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL, "TEAMS_TENANT_ID": TENANT,
-        "TEAMS_SERVICE_URL": "{service_url}"})  # fmt: skip
+    harness = Harness(
+        index=index,
+        tmp_path=tmp_path,
+        env={
+            "TEAMS_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
+            "TEAMS_TENANT_ID": TENANT,
+            "TEAMS_SERVICE_URL": "{service_url}",
+        },
+    )
     try:
         harness.teams.notifier.post("", card(), key="k")
         [call] = harness.connector.sent()
@@ -122,9 +135,15 @@ def test_direct_message_uses_the_known_personal_chat(teams):
     assert len(teams.connector.sent("a:personal-29:user-5")) == 1
 
 
-@pytest.mark.parametrize(("status", "headers", "retry_after"), [
-    (500, {}, None), (502, {}, None), (429, {"Retry-After": "7"}, 7.0), (429, {}, 30.0),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "headers", "retry_after"),
+    [
+        (500, {}, None),
+        (502, {}, None),
+        (429, {"Retry-After": "7"}, 7.0),
+        (429, {}, 30.0),
+    ],
+)
 def test_connector_failures_are_retryable_delivery_errors(teams, status, headers, retry_after):
     register(teams)
     teams.connector.clear()

@@ -39,7 +39,9 @@ class Turn:
 class Dialog:
     """Runs one form for one user; `remembered` holds their previous answers to `remember` fields."""
 
-    def __init__(self, *, form: FormSpec, settings: Settings, remembered: dict[str, str] | None = None):
+    def __init__(
+        self, *, form: FormSpec, settings: Settings, remembered: dict[str, str] | None = None
+    ):
         self.form = form
         self.settings = settings
         self.remembered = remembered or {}
@@ -47,7 +49,9 @@ class Dialog:
     # ---- entering -------------------------------------------------------------------------
 
     def start(self, now: datetime, context: dict[str, str] | None = None) -> Turn:
-        state = DialogState(form=self.form.name, step="", started_at=_iso(now), context=dict(context or {}))
+        state = DialogState(
+            form=self.form.name, step="", started_at=_iso(now), context=dict(context or {})
+        )
         state.step = self._next_step(state, now)
         intro = Text(strings.STARTED.format(title=self.title(state), intro=self.form.intro))
         return Turn(state, [intro, *self.prompt(state, now)])
@@ -67,7 +71,9 @@ class Dialog:
         spec = self.form.field(state.step)
         checked = check(spec, text, self._context(spec, now))
         if not checked.ok:
-            return Turn(state, [Text(checked.error, "warning"), *self.prompt(state, now, brief=True)])
+            return Turn(
+                state, [Text(checked.error, "warning"), *self.prompt(state, now, brief=True)]
+            )
         state = _counted(state)
         state.answers[spec.name] = checked.value
         notes = [Text(checked.note, "success")] if checked.note else []
@@ -81,7 +87,9 @@ class Dialog:
         names = [f.name for f in visible]
         here = names.index(state.step) if state.step in names else len(names)
         if here == 0:
-            return Turn(state, [Text(strings.NOTHING_TO_GO_BACK_TO, "note"), *self.prompt(state, now)])
+            return Turn(
+                state, [Text(strings.NOTHING_TO_GO_BACK_TO, "note"), *self.prompt(state, now)]
+            )
         state = _counted(state)
         state.step = names[here - 1]
         return Turn(state, self.prompt(state, now))
@@ -101,7 +109,13 @@ class Dialog:
         visible = self.visible(state, now)
         labels = ", ".join(_short(f) for f in visible)
         if not arg.strip():
-            return Turn(state, [Text(strings.EDIT_HOW.format(fields=labels), "note"), *self.prompt(state, now, brief=True)])
+            return Turn(
+                state,
+                [
+                    Text(strings.EDIT_HOW.format(fields=labels), "note"),
+                    *self.prompt(state, now, brief=True),
+                ],
+            )
         spec = find_field(visible, arg)
         if spec is None:
             message = strings.UNKNOWN_FIELD.format(arg=arg.strip()[:60], fields=labels)
@@ -114,10 +128,17 @@ class Dialog:
         visible = self.visible(state, now)
         done, total = self.progress(state, now)
         heading = strings.STATUS_HEADING.format(title=self.title(state), done=done, total=total)
-        items = tuple((f.label, display(f, state.answers.get(f.name), self.settings.tz)) for f in visible)
+        items = tuple(
+            (f.label, display(f, state.answers.get(f.name), self.settings.tz)) for f in visible
+        )
         left = [f.label for f in visible if f.name not in state.answers]
-        tail = strings.STATUS_LEFT.format(fields=", ".join(left)) if left else strings.STATUS_ALL_DONE
-        return Turn(state, [Fields(items, heading), Text(tail, "note"), *self.prompt(state, now, brief=True)])
+        tail = (
+            strings.STATUS_LEFT.format(fields=", ".join(left)) if left else strings.STATUS_ALL_DONE
+        )
+        return Turn(
+            state,
+            [Fields(items, heading), Text(tail, "note"), *self.prompt(state, now, brief=True)],
+        )
 
     def help(self, state: DialogState, now: datetime) -> Turn:
         example = _short(self.visible(state, now)[-1])
@@ -172,12 +193,21 @@ class Dialog:
             current = display(spec, state.answers[spec.name], self.settings.tz)
             help_text = f"{help_text} {strings.CURRENT_ANSWER.format(value=current)}".strip()
         if spec.remember and self.remembered.get(spec.name):
-            help_text = f"{help_text} {strings.REMEMBERED.format(value=self.remembered[spec.name])}".strip()
+            help_text = (
+                f"{help_text} {strings.REMEMBERED.format(value=self.remembered[spec.name])}".strip()
+            )
         choices = YES_NO_CHOICES if spec.kind == "yes_no" else spec.choices
-        parts.append(Prompt(
-            field=spec.name, question=self._format(spec.prompt, state), kind=spec.kind,
-            choices=choices, help=help_text, example=spec.example, optional=spec.optional,
-        ))  # fmt: skip
+        parts.append(
+            Prompt(
+                field=spec.name,
+                question=self._format(spec.prompt, state),
+                kind=spec.kind,
+                choices=choices,
+                help=help_text,
+                example=spec.example,
+                optional=spec.optional,
+            )
+        )
         parts += self._prompt_buttons(spec, choices)
         parts.append(Footer(self._footer(state, now)))
         return parts
@@ -254,7 +284,9 @@ class Dialog:
         return text.format_map(values)
 
     def _prompt_buttons(self, spec: FieldSpec, choices) -> list[Part]:
-        buttons = [Button(label, "dialog.answer", f"{spec.name}={value}") for value, label in choices]
+        buttons = [
+            Button(label, "dialog.answer", f"{spec.name}={value}") for value, label in choices
+        ]
         if spec.remember and self.remembered.get(spec.name):
             value = self.remembered[spec.name]
             buttons.append(Button(value, "dialog.answer", f"{spec.name}={value}"))
@@ -262,7 +294,9 @@ class Dialog:
             buttons.append(Button(strings.BUTTON_SKIP, "dialog.skip", spec.name))
         return [Buttons(tuple(buttons))] if buttons else []
 
-    def _review_buttons(self, state: DialogState | None = None, now: datetime | None = None) -> list[Part]:
+    def _review_buttons(
+        self, state: DialogState | None = None, now: datetime | None = None
+    ) -> list[Part]:
         buttons = [Button(strings.BUTTON_SUBMIT, "dialog.submit", style="primary")]
         if state is not None:
             buttons += [
@@ -275,11 +309,15 @@ class Dialog:
     def _cancel_prompt(self, state: DialogState) -> list[Part]:
         return [
             Text(strings.CANCEL_CONFIRM.format(title=self.title(state))),
-            Buttons((
-                Button(strings.BUTTON_CANCEL_YES, "dialog.cancel_confirm", "yes", style="danger"),
-                Button(strings.BUTTON_CANCEL_NO, "dialog.cancel_confirm", "no"),
-            )),
-        ]  # fmt: skip
+            Buttons(
+                (
+                    Button(
+                        strings.BUTTON_CANCEL_YES, "dialog.cancel_confirm", "yes", style="danger"
+                    ),
+                    Button(strings.BUTTON_CANCEL_NO, "dialog.cancel_confirm", "no"),
+                )
+            ),
+        ]
 
 
 def find_field(fields: list[FieldSpec], arg: str) -> FieldSpec | None:
@@ -290,7 +328,11 @@ def find_field(fields: list[FieldSpec], arg: str) -> FieldSpec | None:
     for spec in fields:
         if wanted in (spec.name.replace("_", " "), spec.label.lower()):
             return spec
-    hits = [f for f in fields if wanted and (wanted in f.label.lower() or wanted in f.name.replace("_", " "))]
+    hits = [
+        f
+        for f in fields
+        if wanted and (wanted in f.label.lower() or wanted in f.name.replace("_", " "))
+    ]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -36,7 +36,9 @@ NOTHING_TO_GO_BACK_TO = "This is the first question — there is nothing before 
 UNKNOWN_FIELD = "There's no question called “{arg}”. You can edit: {fields}."
 EDIT_HOW = "Which answer? Type edit and one of: {fields}."
 STILL_NEEDED = "Before submitting, I still need: {fields}."
-AT_REVIEW = "Your report is ready. Type submit to send it, edit <question> to change an answer, or cancel."
+AT_REVIEW = (
+    "Your report is ready. Type submit to send it, edit <question> to change an answer, or cancel."
+)
 CLOCK = "{clock_label} {when} · {ago} ago — the policy asks for no avoidable delay."
 CLOCK_LABELS = {"call_time": "Call at", "aware_time": "Aware since"}
 CLOCK_LABEL_DEFAULT = "Since"
@@ -59,7 +61,9 @@ SKIPPED_VALUE = "(skipped)"
 YES, NO = "Yes", "No"
 
 # ---- cancel -------------------------------------------------------------------------------
-CANCEL_CONFIRM = "Cancel this {title}? It won't be sent; the draft is kept as cancelled, not deleted."
+CANCEL_CONFIRM = (
+    "Cancel this {title}? It won't be sent; the draft is kept as cancelled, not deleted."
+)
 CANCELLED = "Cancelled. The draft is kept as cancelled and was not sent. Type /edc {command} to start again."
 NOT_CANCELLED = "OK, carrying on."
 BUTTON_CANCEL_YES = "Yes, cancel"
@@ -115,13 +119,19 @@ VIEW_WHICH = "Which report? Type view and its number, e.g. /edc view EDC-2026-00
 CARD_HEADING = "{title} {number}"
 CARD_REANNOUNCE = "Reminder: {number} has not been acknowledged yet."
 CARD_ACKED = "Acknowledged by {by} at {at}"
-CARD_SUMMARY_NOTE = "The full report is shown only to whoever presses View report; each view is recorded."
+CARD_SUMMARY_NOTE = (
+    "The full report is shown only to whoever presses View report; each view is recorded."
+)
 CARD_AMENDS = "Addendum to {number}"
 CARD_PRECHECK_WARNING = "Pre-check answered “no”: {labels}."
 CARD_FIELDS = {
-    "called": "Call time", "submitted": "Submitted", "delay": "Delay",
-    "reporter": "Reporter", "supervisor": "Supervisor", "policy": "Filed under",
-}  # fmt: skip
+    "called": "Call time",
+    "submitted": "Submitted",
+    "delay": "Delay",
+    "reporter": "Reporter",
+    "supervisor": "Supervisor",
+    "policy": "Filed under",
+}
 BUTTON_ACK = "Acknowledge"
 BUTTON_VIEW = "View report"
 BUTTON_WHOLE_FORM = "Fill in as a form"

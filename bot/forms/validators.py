@@ -25,7 +25,7 @@ _DURATION = re.compile(
     r"(?P<n>\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?|"
     r"a few|a couple(?: of)?|few|couple(?: of)?)\s*(?P<unit>s|sec|secs|seconds?|m|mins?|minutes?|"
     r"h|hrs?|hours?)?\.?$"
-)  # fmt: skip
+)
 _WORD_COUNT = re.compile(r"\w+")
 
 
@@ -62,7 +62,9 @@ def text(field: FieldSpec, value: str, ctx: Context) -> Checked:
         value = ctx.remembered
     words = len(_WORD_COUNT.findall(value))
     if words < field.min_words:
-        return Checked(False, error=strings.TOO_SHORT_WORDS.format(min=field.min_words, count=words))
+        return Checked(
+            False, error=strings.TOO_SHORT_WORDS.format(min=field.min_words, count=words)
+        )
     if len(value) < field.min_length or not _WORD_COUNT.search(value):
         return Checked(False, error=strings.TOO_SHORT_CHARS.format(min=max(field.min_length, 1)))
     return Checked(True, value)
@@ -94,7 +96,9 @@ def past_datetime(field: FieldSpec, value: str, ctx: Context) -> Checked:
         moment = parse_when(value, now=ctx.now, tz=ctx.tz)
     except TimeParseError as exc:
         return Checked(False, error=f"{strings.TIME_ERRORS[exc.code]} {strings.TIME_EXAMPLES}")
-    note = strings.TIME_CONFIRMED.format(when=describe(moment, ctx.tz), ago=elapsed(ctx.now - moment))
+    note = strings.TIME_CONFIRMED.format(
+        when=describe(moment, ctx.tz), ago=elapsed(ctx.now - moment)
+    )
     return Checked(True, moment.astimezone(UTC).isoformat(timespec="seconds"), note=note)
 
 

@@ -16,9 +16,19 @@ import sqlite_utils
 
 GENESIS = "0" * 64
 REPORT_COLUMNS = (
-    "number", "form", "user_key", "platform", "amends", "event_at", "started_at", "submitted_at",
-    "delay_seconds", "policy_revision", "policy_sha256", "body",
-)  # fmt: skip
+    "number",
+    "form",
+    "user_key",
+    "platform",
+    "amends",
+    "event_at",
+    "started_at",
+    "submitted_at",
+    "delay_seconds",
+    "policy_revision",
+    "policy_sha256",
+    "body",
+)
 
 
 @dataclass(frozen=True)
@@ -31,14 +41,28 @@ class Entry:
     detail: dict
 
 
-def append(db: sqlite_utils.Database, *, at: str, event: str, subject: str, actor: str,
-           detail: dict | None = None) -> Entry:  # fmt: skip
+def append(
+    db: sqlite_utils.Database,
+    *,
+    at: str,
+    event: str,
+    subject: str,
+    actor: str,
+    detail: dict | None = None,
+) -> Entry:
     """Add an entry; call inside the transaction that makes the change it records."""
     last = list(db.query("select seq, hash from audit order by seq desc limit 1"))
     seq, prev = (last[0]["seq"] + 1, last[0]["hash"]) if last else (1, GENESIS)
     detail_json = _canonical(detail or {})
-    row = {"seq": seq, "at": at, "event": event, "subject": subject, "actor": actor,
-           "detail": detail_json, "prev_hash": prev}  # fmt: skip
+    row = {
+        "seq": seq,
+        "at": at,
+        "event": event,
+        "subject": subject,
+        "actor": actor,
+        "detail": detail_json,
+        "prev_hash": prev,
+    }
     row["hash"] = entry_hash(prev, row)
     db["audit"].insert(row)
     return Entry(seq, at, event, subject, actor, detail or {})
@@ -50,7 +74,9 @@ def entry_hash(prev_hash: str, row: dict) -> str:
 
 
 def report_hash(row: dict) -> str:
-    return hashlib.sha256(_canonical([row.get(c) for c in REPORT_COLUMNS]).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        _canonical([row.get(c) for c in REPORT_COLUMNS]).encode("utf-8")
+    ).hexdigest()
 
 
 def entries(db: sqlite_utils.Database, subject: str | None = None) -> list[Entry]:
@@ -72,7 +98,9 @@ def verify(db: sqlite_utils.Database) -> list[str]:
         if row["seq"] != expected_seq:
             problems.append(f"audit entry {expected_seq} is missing (next is {row['seq']})")
         if row["prev_hash"] != prev or entry_hash(prev, row) != row["hash"]:
-            problems.append(f"audit entry {row['seq']} ({row['event']} {row['subject']}) was altered")
+            problems.append(
+                f"audit entry {row['seq']} ({row['event']} {row['subject']}) was altered"
+            )
         if row["event"] == "report.submitted":
             submitted[row["subject"]] = json.loads(row["detail"]).get("row_hash", "")
         prev, expected_seq = row["hash"], row["seq"] + 1

@@ -29,7 +29,9 @@ class Cipher:
         try:
             self._fernet = Fernet(key)
         except (ValueError, TypeError):
-            raise RecordsError(f"EDC_ENCRYPTION_KEY is not a valid Fernet key; {GENERATE_HINT}") from None
+            raise RecordsError(
+                f"EDC_ENCRYPTION_KEY is not a valid Fernet key; {GENERATE_HINT}"
+            ) from None
 
     def seal(self, text: str) -> str:
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
@@ -39,7 +41,9 @@ class Cipher:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, ValueError, UnicodeError):
-            raise RecordsError("a stored value cannot be decrypted (altered, or another key)") from None
+            raise RecordsError(
+                "a stored value cannot be decrypted (altered, or another key)"
+            ) from None
 
 
 def key_file_for(database_path: Path) -> Path:
@@ -65,5 +69,7 @@ def _key_file(path: Path) -> bytes:
     key = Fernet.generate_key()
     with os.fdopen(fd, "wb") as handle:
         handle.write(key + b"\n")
-    log.info("created encryption key file %s (back it up: without it the reports are unreadable)", path)
+    log.info(
+        "created encryption key file %s (back it up: without it the reports are unreadable)", path
+    )
     return key

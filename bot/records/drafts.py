@@ -19,14 +19,29 @@ class Drafts:
     def create(self, *, user_key: str, platform: str, state: DialogState, now: datetime) -> Draft:
         draft_id = uuid.uuid4().hex
         with self._s.transaction() as db:
-            db["drafts"].insert({
-                "id": draft_id, "user_key": user_key, "platform": platform, "form": state.form,
-                "status": "open", "state": self._s.cipher.seal(state.to_json()),
-                "created_at": stamp(now), "updated_at": stamp(now), "turns": state.turns,
-                "reminded_turns": -1, "report_number": "",
-            })  # fmt: skip
-            audit.append(db, at=stamp(now), event="draft.started", subject=draft_id, actor=user_key,
-                         detail={"form": state.form})  # fmt: skip
+            db["drafts"].insert(
+                {
+                    "id": draft_id,
+                    "user_key": user_key,
+                    "platform": platform,
+                    "form": state.form,
+                    "status": "open",
+                    "state": self._s.cipher.seal(state.to_json()),
+                    "created_at": stamp(now),
+                    "updated_at": stamp(now),
+                    "turns": state.turns,
+                    "reminded_turns": -1,
+                    "report_number": "",
+                }
+            )
+            audit.append(
+                db,
+                at=stamp(now),
+                event="draft.started",
+                subject=draft_id,
+                actor=user_key,
+                detail={"form": state.form},
+            )
         return self.get(draft_id)
 
     def save(self, draft_id: str, state: DialogState, now: datetime) -> None:
@@ -90,10 +105,13 @@ class Drafts:
 
     def _draft(self, row: dict) -> Draft:
         return Draft(
-            id=row["id"], user_key=row["user_key"], platform=row["platform"], form=row["form"],
-            status=row["status"], state=DialogState.from_json(self._s.cipher.open(row["state"])),
-            created_at=parse(row["created_at"]), updated_at=parse(row["updated_at"]),
+            id=row["id"],
+            user_key=row["user_key"],
+            platform=row["platform"],
+            form=row["form"],
+            status=row["status"],
+            state=DialogState.from_json(self._s.cipher.open(row["state"])),
+            created_at=parse(row["created_at"]),
+            updated_at=parse(row["updated_at"]),
             report_number=row["report_number"] or "",
-        )  # fmt: skip
-
-
+        )

@@ -31,19 +31,28 @@ td {{ white-space: pre-wrap; }}
 
 def as_dict(report: Report, tz: ZoneInfo) -> dict:
     return {
-        "number": report.number, "title": report.title, "form": report.form,
-        "amends": report.amends, "status": report.status,
-        "reporter": report.reporter_name, "reporter_id": report.user_key,
+        "number": report.number,
+        "title": report.title,
+        "form": report.form,
+        "amends": report.amends,
+        "status": report.status,
+        "reporter": report.reporter_name,
+        "reporter_id": report.user_key,
         "supervisor": report.supervisor,
         "event_at": describe(report.event_at, tz) if report.event_at else "",
-        "started_at": describe(report.started_at, tz), "submitted_at": describe(report.submitted_at, tz),
+        "started_at": describe(report.started_at, tz),
+        "submitted_at": describe(report.submitted_at, tz),
         "delay_minutes": None if report.delay_seconds is None else report.delay_seconds // 60,
-        "late_reason": report.late_reason, "prechecks_answered_no": list(report.warnings),
+        "late_reason": report.late_reason,
+        "prechecks_answered_no": list(report.warnings),
         "acknowledged_by": report.acknowledgement.by_name if report.acknowledgement else "",
-        "acknowledged_at": describe(report.acknowledgement.at, tz) if report.acknowledgement else "",
-        "policy_revision": report.policy_revision, "policy_sha256": report.policy_sha256,
+        "acknowledged_at": describe(report.acknowledgement.at, tz)
+        if report.acknowledgement
+        else "",
+        "policy_revision": report.policy_revision,
+        "policy_sha256": report.policy_sha256,
         "fields": {label: value for _, label, value in report.fields},
-    }  # fmt: skip
+    }
 
 
 def export(reports: list[Report], fmt: str, tz: ZoneInfo) -> str:
@@ -62,7 +71,9 @@ def _csv(rows: list[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(columns + labels)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in columns] + [row["fields"].get(label, "") for label in labels])
+        writer.writerow(
+            [_cell(row[c]) for c in columns] + [row["fields"].get(label, "") for label in labels]
+        )
     return out.getvalue()
 
 
@@ -71,15 +82,26 @@ def _cell(value) -> str:
 
 
 def _section(row: dict) -> str:
-    meta = [("Number", row["number"]), ("Amends", row["amends"]), ("Reporter", row["reporter"]),
-            ("Supervisor", row["supervisor"]), ("Event time", row["event_at"]),
-            ("Started", row["started_at"]), ("Submitted", row["submitted_at"]),
-            ("Delay (minutes)", row["delay_minutes"]), ("Reason for delay", row["late_reason"]),
-            ("Pre-checks answered no", _cell(row["prechecks_answered_no"])),
-            ("Acknowledged", " ".join(filter(None, [row["acknowledged_by"], row["acknowledged_at"]])))]  # fmt: skip
+    meta = [
+        ("Number", row["number"]),
+        ("Amends", row["amends"]),
+        ("Reporter", row["reporter"]),
+        ("Supervisor", row["supervisor"]),
+        ("Event time", row["event_at"]),
+        ("Started", row["started_at"]),
+        ("Submitted", row["submitted_at"]),
+        ("Delay (minutes)", row["delay_minutes"]),
+        ("Reason for delay", row["late_reason"]),
+        ("Pre-checks answered no", _cell(row["prechecks_answered_no"])),
+        ("Acknowledged", " ".join(filter(None, [row["acknowledged_by"], row["acknowledged_at"]]))),
+    ]
     body = [*((k, v) for k, v in meta if v not in ("", None)), *row["fields"].items()]
-    cells = "\n".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in body)
-    return (f"<section><h1>{html.escape(row['title'])} {html.escape(row['number'])}</h1>\n"
-            f"<table>\n{cells}\n</table>\n<p class=\"meta\">Filed under {html.escape(row['policy_revision'])} "
-            f"(text SHA-256 {html.escape(row['policy_sha256'][:16])}…). Status: {html.escape(row['status'])}.</p>"
-            "</section>")  # fmt: skip
+    cells = "\n".join(
+        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in body
+    )
+    return (
+        f"<section><h1>{html.escape(row['title'])} {html.escape(row['number'])}</h1>\n"
+        f'<table>\n{cells}\n</table>\n<p class="meta">Filed under {html.escape(row["policy_revision"])} '
+        f"(text SHA-256 {html.escape(row['policy_sha256'][:16])}…). Status: {html.escape(row['status'])}.</p>"
+        "</section>"
+    )

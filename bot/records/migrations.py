@@ -15,31 +15,81 @@ import sqlite_utils
 
 def _initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"name": str, "value": str}, pk="name")
-    db["drafts"].create({
-        "id": str, "user_key": str, "platform": str, "form": str, "status": str, "state": str,
-        "created_at": str, "updated_at": str, "turns": int, "reminded_turns": int,
-        "report_number": str,
-    }, pk="id", not_null={"user_key", "form", "status", "state"}, defaults={"reminded_turns": -1})  # fmt: skip
+    db["drafts"].create(
+        {
+            "id": str,
+            "user_key": str,
+            "platform": str,
+            "form": str,
+            "status": str,
+            "state": str,
+            "created_at": str,
+            "updated_at": str,
+            "turns": int,
+            "reminded_turns": int,
+            "report_number": str,
+        },
+        pk="id",
+        not_null={"user_key", "form", "status", "state"},
+        defaults={"reminded_turns": -1},
+    )
     db["drafts"].create_index(["user_key", "status"])
-    db["reports"].create({
-        "number": str, "form": str, "user_key": str, "platform": str, "amends": str,
-        "event_at": str, "started_at": str, "submitted_at": str, "delay_seconds": int,
-        "policy_revision": str, "policy_sha256": str, "body": str, "row_hash": str,
-    }, pk="number", not_null={"form", "user_key", "submitted_at", "body", "row_hash"})  # fmt: skip
+    db["reports"].create(
+        {
+            "number": str,
+            "form": str,
+            "user_key": str,
+            "platform": str,
+            "amends": str,
+            "event_at": str,
+            "started_at": str,
+            "submitted_at": str,
+            "delay_seconds": int,
+            "policy_revision": str,
+            "policy_sha256": str,
+            "body": str,
+            "row_hash": str,
+        },
+        pk="number",
+        not_null={"form", "user_key", "submitted_at", "body", "row_hash"},
+    )
     db["counters"].create({"prefix": str, "year": int, "last": int}, pk=("prefix", "year"))
     db["acknowledgements"].create(
         {"number": str, "by_key": str, "by_name": str, "at": str}, pk="number"
     )
-    db["outbox"].create({
-        "key": str, "subject": str, "purpose": str, "platform": str, "destination": str,
-        "state": str, "attempts": int, "next_at": str, "last_error": str, "posted_ref": str,
-        "created_at": str, "sent_at": str,
-    }, pk="key", not_null={"subject", "purpose", "state"})  # fmt: skip
+    db["outbox"].create(
+        {
+            "key": str,
+            "subject": str,
+            "purpose": str,
+            "platform": str,
+            "destination": str,
+            "state": str,
+            "attempts": int,
+            "next_at": str,
+            "last_error": str,
+            "posted_ref": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="key",
+        not_null={"subject", "purpose", "state"},
+    )
     db["outbox"].create_index(["state", "next_at"])
-    db["audit"].create({
-        "seq": int, "at": str, "event": str, "subject": str, "actor": str, "detail": str,
-        "prev_hash": str, "hash": str,
-    }, pk="seq", not_null={"event", "hash"})  # fmt: skip
+    db["audit"].create(
+        {
+            "seq": int,
+            "at": str,
+            "event": str,
+            "subject": str,
+            "actor": str,
+            "detail": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="seq",
+        not_null={"event", "hash"},
+    )
     db["prefs"].create({"user_key": str, "name": str, "value": str}, pk=("user_key", "name"))
     db["qa_asked"].create({"ref": str, "user_key": str, "at": str, "result": str}, pk="ref")
     db["qa_asked"].create_index(["user_key", "at"])

@@ -41,20 +41,37 @@ class SQLiteQALog:
         with self._s.transaction() as db:
             if asked is not None:
                 payload = self._s.cipher.seal(json.dumps(asdict(asked.result), ensure_ascii=False))
-                db["qa_asked"].insert({"ref": ref, "user_key": asked.user_key, "at": _now(),
-                                       "result": payload}, ignore=True)  # fmt: skip
+                db["qa_asked"].insert(
+                    {"ref": ref, "user_key": asked.user_key, "at": _now(), "result": payload},
+                    ignore=True,
+                )
             elif not list(db.query("select 1 from qa_asked where ref = ?", (ref,))):
                 return False
-            db["qa_feedback"].insert({"ref": ref, "user_key": user_key, "value": value,
-                                      "comment": self._s.cipher.seal(comment), "at": _now()})  # fmt: skip
+            db["qa_feedback"].insert(
+                {
+                    "ref": ref,
+                    "user_key": user_key,
+                    "value": value,
+                    "comment": self._s.cipher.seal(comment),
+                    "at": _now(),
+                }
+            )
         return True
 
     def feedback_rows(self) -> list[dict]:
         """What was rated, decrypted, oldest first (for an admin improving the knowledge)."""
-        rows = self._s.rows("select f.ref, f.user_key, f.value, f.comment, f.at, a.result "
-                            "from qa_feedback f join qa_asked a using (ref) order by f.id")  # fmt: skip
-        return [{**row, "comment": self._s.cipher.open(row["comment"]),
-                 "question": self._asked(row).result.query} for row in rows]  # fmt: skip
+        rows = self._s.rows(
+            "select f.ref, f.user_key, f.value, f.comment, f.at, a.result "
+            "from qa_feedback f join qa_asked a using (ref) order by f.id"
+        )
+        return [
+            {
+                **row,
+                "comment": self._s.cipher.open(row["comment"]),
+                "question": self._asked(row).result.query,
+            }
+            for row in rows
+        ]
 
     def _stored(self, ref: str) -> Asked | None:
         rows = self._s.rows("select * from qa_asked where ref = ?", (ref,))
@@ -62,14 +79,22 @@ class SQLiteQALog:
 
     def _asked(self, row: dict) -> Asked:
         data = json.loads(self._s.cipher.open(row["result"]))
-        answer = ShortAnswer(**{**data["answer"], "questions": tuple(data["answer"]["questions"])}) \
-            if data.get("answer") else None  # fmt: skip
+        answer = (
+            ShortAnswer(**{**data["answer"], "questions": tuple(data["answer"]["questions"])})
+            if data.get("answer")
+            else None
+        )
         result = SearchResult(
-            query=data["query"], answered=data["answered"], confidence=data["confidence"],
-            clauses=tuple(data["clauses"]), quote=tuple(data["quote"]), answer=answer,
-            why=tuple(data["why"]), scores=data.get("scores", {}),
+            query=data["query"],
+            answered=data["answered"],
+            confidence=data["confidence"],
+            clauses=tuple(data["clauses"]),
+            quote=tuple(data["quote"]),
+            answer=answer,
+            why=tuple(data["why"]),
+            scores=data.get("scores", {}),
             closest_unrelated=data.get("closest_unrelated", ""),
-        )  # fmt: skip
+        )
         return Asked(row["ref"], row["user_key"], result)
 
 

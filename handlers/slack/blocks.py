@@ -161,16 +161,26 @@ def _prompt(part: Prompt, index: int) -> list[dict]:
                 "type": "actions",
                 "block_id": f"when:{part.field}",
                 "elements": [
-                    {"type": "datepicker", "action_id": action_id("picker.date", index),
-                     "placeholder": _plain(strings.PICK_DATE)},
-                    {"type": "timepicker", "action_id": action_id("picker.time", index),
-                     "placeholder": _plain(strings.PICK_TIME)},
-                    {"type": "button", "action_id": action_id("prompt.datetime", index),
-                     "text": _plain(strings.USE_THIS_TIME), "style": "primary",
-                     "value": part.field},
+                    {
+                        "type": "datepicker",
+                        "action_id": action_id("picker.date", index),
+                        "placeholder": _plain(strings.PICK_DATE),
+                    },
+                    {
+                        "type": "timepicker",
+                        "action_id": action_id("picker.time", index),
+                        "placeholder": _plain(strings.PICK_TIME),
+                    },
+                    {
+                        "type": "button",
+                        "action_id": action_id("prompt.datetime", index),
+                        "text": _plain(strings.USE_THIS_TIME),
+                        "style": "primary",
+                        "value": part.field,
+                    },
                 ],
             }
-        )  # fmt: skip
+        )
         blocks.append(_context(strings.OR_TYPE_IT))
     return blocks
 

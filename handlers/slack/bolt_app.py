@@ -58,8 +58,15 @@ class SlackAdapter:
         self.runner.close()
 
 
-def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers: int = 8,
-                core=None, answer_process: bool = False) -> SlackAdapter:  # fmt: skip
+def build_slack(
+    config: Config,
+    bot: Bot,
+    *,
+    socket_mode: bool = False,
+    workers: int = 8,
+    core=None,
+    answer_process: bool = False,
+) -> SlackAdapter:
     """The Slack adapter for `bot`. `socket_mode` needs SLACK_APP_TOKEN, HTTP the signing secret.
     `core` (bot.wiring.Core) adds what needs the records: the modal form and the Home lists.
     `answer_process`: the work after each ack runs in a separate, lower-priority process (see
@@ -69,14 +76,21 @@ def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers:
     else:
         config.require("slack_bot_token", "slack_signing_secret")
     client = WebClient(
-        token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT,
-        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=1)],
-    )  # fmt: skip
+        token=config.slack_bot_token,
+        base_url=config.slack_api_url,
+        timeout=API_TIMEOUT,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+        ],
+    )
     # The outbox retries deliveries itself: its client must report every failure at once.
     delivery_client = WebClient(
-        token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT,
+        token=config.slack_bot_token,
+        base_url=config.slack_api_url,
+        timeout=API_TIMEOUT,
         retry_handlers=[],
-    )  # fmt: skip
+    )
     app = App(
         # The client carries the token (and SLACK_API_URL); Bolt takes both from it.
         # Socket Mode has no HTTP requests to sign; Bolt skips verification for it anyway.
@@ -95,28 +109,36 @@ def build_slack(config: Config, bot: Bot, *, socket_mode: bool = False, workers:
         from handlers.slack.home import records_home_data
         from handlers.slack.modal import FormModals
 
-        forms = FormModals(client=client, reports=core.reports, replier=replier,
-                           timezone=config.timezone)  # fmt: skip
+        forms = FormModals(
+            client=client, reports=core.reports, replier=replier, timezone=config.timezone
+        )
         home_data = records_home_data(core.records, timezone=config.timezone)
     if answer_process:
         runner = ProcessRunner(config=config, on_wake=core.worker.wake if core else lambda: None)
     else:
-        work = SlackWork(bot=bot, replier=replier, members=Members(client),
-                         supervisor_channel=config.slack_supervisor_channel,
-                         home_data=home_data, forms=forms is not None)  # fmt: skip
+        work = SlackWork(
+            bot=bot,
+            replier=replier,
+            members=Members(client),
+            supervisor_channel=config.slack_supervisor_channel,
+            home_data=home_data,
+            forms=forms is not None,
+        )
         runner = LocalRunner(work=work, queues=UserQueues(max_workers=workers))
     listeners = SlackListeners(runner=runner, seen=Seen(), forms=forms)
     listeners.register(app)
     notifier = SlackNotifier(client=delivery_client, dms=DirectChannels(delivery_client))
-    return SlackAdapter(app=app, client=client, listeners=listeners, notifier=notifier,
-                        runner=runner, config=config)  # fmt: skip
+    return SlackAdapter(
+        app=app, client=client, listeners=listeners, notifier=notifier, runner=runner, config=config
+    )
 
 
 def slack_supervisor_check(config: Config):
     """The core's `can_acknowledge` for Slack: members of SLACK_SUPERVISOR_CHANNEL only.
     (Other platforms' users pass through: their adapters decide for themselves.)"""
-    members = Members(WebClient(token=config.slack_bot_token, base_url=config.slack_api_url,
-                                timeout=API_TIMEOUT))  # fmt: skip
+    members = Members(
+        WebClient(token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT)
+    )
     channel = config.slack_supervisor_channel
 
     def can_acknowledge(incoming) -> bool:

@@ -35,6 +35,10 @@ def message_key(event: dict) -> str | None:
 def click_key(body: dict, action: dict) -> str:
     """Who pressed which element with which value on which message or view."""
     container = body.get("container") or {}
-    where = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id", "")
+    where = (
+        container.get("message_ts")
+        or container.get("view_id")
+        or (body.get("view") or {}).get("id", "")
+    )
     user = (body.get("user") or {}).get("id", "")
     return f"click:{user}:{where}:{action.get('block_id', '')}:{action.get('action_id', '')}:{action.get('value', '')}"

@@ -58,7 +58,9 @@ class DirectChannels:
 
 
 class Replier:
-    def __init__(self, *, client: WebClient, dms: DirectChannels, urls: ResponseUrls | None = None) -> None:
+    def __init__(
+        self, *, client: WebClient, dms: DirectChannels, urls: ResponseUrls | None = None
+    ) -> None:
         self.client = client
         self.dms = dms
         self.urls = urls or ResponseUrls()
@@ -89,7 +91,9 @@ class Replier:
         body = text if escaped else escape(text)
         message = {
             "text": body,
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": body, "verbatim": True}}],
+            "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn", "text": body, "verbatim": True}}
+            ],
         }
         try:
             if origin.in_dm:
@@ -105,9 +109,16 @@ class Replier:
         message = render(reply)
         if origin.kind == "command" and origin.text and reply.kind in ("answer", "decline"):
             # The slash command itself is not shown in Slack: say what the answer is to.
-            asked = {"type": "context", "elements": [
-                {"type": "mrkdwn", "text": f"/edc {escape(origin.text)}"[:3000], "verbatim": True}
-            ]}  # fmt: skip
+            asked = {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"/edc {escape(origin.text)}"[:3000],
+                        "verbatim": True,
+                    }
+                ],
+            }
             message["blocks"] = [asked] + message["blocks"][:49]
         if not self._only_to_user(origin, message):  # App Home buttons: the DM is the private place
             self.to_dm(origin.user_id, reply)
@@ -119,9 +130,11 @@ class Replier:
             self._respond(origin.response_url, message, response_type="ephemeral")
         elif origin.channel_id:
             self.client.chat_postEphemeral(
-                channel=origin.channel_id, user=origin.user_id, **message,
+                channel=origin.channel_id,
+                user=origin.user_id,
+                **message,
                 **({"thread_ts": origin.thread_ts} if origin.thread_ts else {}),
-            )  # fmt: skip
+            )
         else:
             return False
         return True
@@ -130,9 +143,11 @@ class Replier:
         message = render(reply, shared_by=origin.user_id)
         if origin.kind == "mention":
             self.client.chat_postMessage(
-                channel=origin.channel_id, thread_ts=origin.thread_ts or origin.message_ts,
-                **message, **POST_OPTIONS,
-            )  # fmt: skip
+                channel=origin.channel_id,
+                thread_ts=origin.thread_ts or origin.message_ts,
+                **message,
+                **POST_OPTIONS,
+            )
         elif origin.response_url:
             self._respond(origin.response_url, message, response_type="in_channel")
         else:
@@ -151,12 +166,19 @@ class Replier:
 
     def _respond(self, response_url: str, message: dict, *, response_type: str) -> None:
         """A response_url is valid for 30 minutes and 5 messages, and needs no token."""
-        self.urls.post(response_url, {**message, "response_type": response_type, "replace_original": False})
+        self.urls.post(
+            response_url, {**message, "response_type": response_type, "replace_original": False}
+        )
 
     def _failed(self, origin: Origin, reply: Reply, exc: Exception) -> None:
         incident = uuid.uuid4().hex[:8]
-        log.error("incident %s: could not send a %s reply to %s: %s", incident, reply.kind,
-                  origin.user_id, _error(exc))  # fmt: skip
+        log.error(
+            "incident %s: could not send a %s reply to %s: %s",
+            incident,
+            reply.kind,
+            origin.user_id,
+            _error(exc),
+        )
         if reply.to == "dm" and _error(exc) in ("cannot_dm_bot", "user_disabled", "missing_scope"):
             self.note(origin, strings.CANT_DM)
 

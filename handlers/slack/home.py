@@ -21,7 +21,9 @@ class HomeItem:
     value: str = ""
 
 
-def home_view(*, drafts: list[HomeItem] = (), reports: list[HomeItem] = (), forms: bool = False) -> dict:
+def home_view(
+    *, drafts: list[HomeItem] = (), reports: list[HomeItem] = (), forms: bool = False
+) -> dict:
     """The `views.publish` view for one user."""
     start = [
         # "command" buttons act as if the user typed the value in their DM with the bot.
@@ -88,19 +90,30 @@ def records_home_data(records, *, timezone: str):
         drafts = []
         draft = records.drafts.open_for(key)
         if draft is not None:
-            drafts.append(HomeItem(label=draft.form.replace("_", " ").capitalize(),
-                                   status=f"started {describe(draft.created_at, tz)}",
-                                   action="report.resume", value=draft.id))  # fmt: skip
+            drafts.append(
+                HomeItem(
+                    label=draft.form.replace("_", " ").capitalize(),
+                    status=f"started {describe(draft.created_at, tz)}",
+                    action="report.resume",
+                    value=draft.id,
+                )
+            )
         reports = [
-            HomeItem(label=f"{r.number} · {r.title}",
-                     status=f"{_STATUS.get(r.status, r.status)} · submitted {describe(r.submitted_at, tz)}")
-            for r in sorted(records.reports.find(user_key=key), key=lambda r: r.submitted_at,
-                            reverse=True)[:MAX_LISTED]
-        ]  # fmt: skip
+            HomeItem(
+                label=f"{r.number} · {r.title}",
+                status=f"{_STATUS.get(r.status, r.status)} · submitted {describe(r.submitted_at, tz)}",
+            )
+            for r in sorted(
+                records.reports.find(user_key=key), key=lambda r: r.submitted_at, reverse=True
+            )[:MAX_LISTED]
+        ]
         return drafts, reports
 
     return data
 
 
-_STATUS = {"submitted": "⏳ waiting to be delivered", "delivered": "📨 delivered",
-           "acknowledged": "✅ acknowledged"}  # fmt: skip
+_STATUS = {
+    "submitted": "⏳ waiting to be delivered",
+    "delivered": "📨 delivered",
+    "acknowledged": "✅ acknowledged",
+}

@@ -40,10 +40,15 @@ def from_command(body: dict) -> tuple[Incoming, Origin]:
     channel = body.get("channel_id", "")
     text = from_slack(body.get("text", ""))
     origin = Origin(
-        kind="command", user_id=user, channel_id=channel, team_id=body.get("team_id", ""),
-        app_id=body.get("api_app_id", ""), response_url=body.get("response_url", ""),
-        trigger_id=body.get("trigger_id", ""), text=text,
-    )  # fmt: skip
+        kind="command",
+        user_id=user,
+        channel_id=channel,
+        team_id=body.get("team_id", ""),
+        app_id=body.get("api_app_id", ""),
+        response_url=body.get("response_url", ""),
+        trigger_id=body.get("trigger_id", ""),
+        text=text,
+    )
     return _incoming(text, user, channel, private=False, name=body.get("user_name", "")), origin
 
 
@@ -57,10 +62,15 @@ def from_message(body: dict) -> tuple[Incoming, Origin] | None:
         return None
     user, channel = event["user"], event.get("channel", "")
     origin = Origin(
-        kind="dm", user_id=user, channel_id=channel, team_id=body.get("team_id", ""),
-        app_id=body.get("api_app_id", ""), thread_ts=event.get("thread_ts", ""), in_dm=True,
+        kind="dm",
+        user_id=user,
+        channel_id=channel,
+        team_id=body.get("team_id", ""),
+        app_id=body.get("api_app_id", ""),
+        thread_ts=event.get("thread_ts", ""),
+        in_dm=True,
         text=text,
-    )  # fmt: skip
+    )
     return _incoming(text, user, channel, private=True), origin
 
 
@@ -73,11 +83,16 @@ def from_mention(body: dict, *, bot_user_id: str) -> tuple[Incoming, Origin] | N
     user, channel = event["user"], event.get("channel", "")
     in_dm = event.get("channel_type") == "im"
     origin = Origin(
-        kind="dm" if in_dm else "mention", user_id=user, channel_id=channel,
-        team_id=body.get("team_id", ""), app_id=body.get("api_app_id", ""),
-        thread_ts=event.get("thread_ts", ""), message_ts=event.get("ts", ""), in_dm=in_dm,
+        kind="dm" if in_dm else "mention",
+        user_id=user,
+        channel_id=channel,
+        team_id=body.get("team_id", ""),
+        app_id=body.get("api_app_id", ""),
+        thread_ts=event.get("thread_ts", ""),
+        message_ts=event.get("ts", ""),
+        in_dm=in_dm,
         text=text,
-    )  # fmt: skip
+    )
     return _incoming(text, user, channel, private=in_dm), origin
 
 
@@ -89,19 +104,28 @@ def from_action(body: dict, action: dict, *, text: str = "") -> tuple[Incoming, 
     )
     container = body.get("container") or {}
     origin = Origin(
-        kind="action", user_id=user, channel_id=channel, team_id=(body.get("team") or {}).get("id", ""),
-        app_id=body.get("api_app_id", ""), response_url=body.get("response_url", ""),
+        kind="action",
+        user_id=user,
+        channel_id=channel,
+        team_id=(body.get("team") or {}).get("id", ""),
+        app_id=body.get("api_app_id", ""),
+        response_url=body.get("response_url", ""),
         thread_ts=(body.get("message") or {}).get("thread_ts", ""),
-        message_ts=container.get("message_ts", ""), trigger_id=body.get("trigger_id", ""),
+        message_ts=container.get("message_ts", ""),
+        trigger_id=body.get("trigger_id", ""),
         in_dm=channel.startswith("D"),
-    )  # fmt: skip
+    )
     name = action_name(action.get("action_id", ""))
     value = action.get("value", "")
     incoming = Incoming(
-        text=text, user_id=user, conversation_id=channel, platform=PLATFORM,
-        is_private=origin.in_dm, user_name=(body.get("user") or {}).get("username", ""),
+        text=text,
+        user_id=user,
+        conversation_id=channel,
+        platform=PLATFORM,
+        is_private=origin.in_dm,
+        user_name=(body.get("user") or {}).get("username", ""),
         action=Action(name, value if value != "-" else ""),
-    )  # fmt: skip
+    )
     return incoming, origin
 
 
@@ -118,6 +142,10 @@ def is_noise(event: dict) -> bool:
 
 def _incoming(text: str, user: str, channel: str, *, private: bool, name: str = "") -> Incoming:
     return Incoming(
-        text=text, user_id=user, conversation_id=channel, platform=PLATFORM,
-        is_private=private, user_name=name,
-    )  # fmt: skip
+        text=text,
+        user_id=user,
+        conversation_id=channel,
+        platform=PLATFORM,
+        is_private=private,
+        user_name=name,
+    )

@@ -103,10 +103,14 @@ class SlackListeners:
         elif name == "prompt.datetime":
             typed = _picked_datetime(body)
             if typed is None:
-                self.runner.submit(Task("note", origin.user_id, origin=origin, text=strings.PICK_BOTH))
+                self.runner.submit(
+                    Task("note", origin.user_id, origin=origin, text=strings.PICK_BOTH)
+                )
                 return
             field = action.get("value", "")
-            incoming = dataclasses.replace(incoming, action=Action(ANSWER_ACTION, f"{field}={typed}"))
+            incoming = dataclasses.replace(
+                incoming, action=Action(ANSWER_ACTION, f"{field}={typed}")
+            )
         self.runner.submit(Task("act", origin.user_id, incoming=incoming, origin=origin, name=name))
 
     def on_view_submission(self, ack, body: dict) -> None:
@@ -117,8 +121,13 @@ class SlackListeners:
 
     def on_error(self, error: Exception, body: dict) -> None:
         incident = uuid.uuid4().hex[:8]
-        log.error("incident %s in a Slack listener (%s): %r", incident, body.get("type"), error,
-                  exc_info=error)  # fmt: skip
+        log.error(
+            "incident %s in a Slack listener (%s): %r",
+            incident,
+            body.get("type"),
+            error,
+            exc_info=error,
+        )
 
     def _first_event(self, body: dict) -> bool:
         key = dedupe.event_key(body)
@@ -148,4 +157,3 @@ def _picked_datetime(body: dict) -> str | None:
     if not (date and time):
         return None
     return f"{date} {time}"
-

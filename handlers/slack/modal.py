@@ -38,7 +38,9 @@ class FormModals:
         self.tz = ZoneInfo(timezone)
 
     def open(self, body: dict, action: dict) -> None:
-        name = FORM_ALIASES.get(action.get("value", ""), action.get("value", "") or "emergency_call")
+        name = FORM_ALIASES.get(
+            action.get("value", ""), action.get("value", "") or "emergency_call"
+        )
         try:
             view = form_view(load_form(name))
             self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
@@ -52,9 +54,14 @@ class FormModals:
         name = view.get("callback_id", "").removeprefix(CALLBACK_PREFIX)
         user = (body.get("user") or {}).get("id", "")
         values = submitted_values(view, self.tz)
-        incoming = Incoming(text="", user_id=user, conversation_id=self.replier.dms.known(user),
-                            platform=PLATFORM, is_private=True,
-                            user_name=(body.get("user") or {}).get("username", ""))  # fmt: skip
+        incoming = Incoming(
+            text="",
+            user_id=user,
+            conversation_id=self.replier.dms.known(user),
+            platform=PLATFORM,
+            is_private=True,
+            user_name=(body.get("user") or {}).get("username", ""),
+        )
         result = self.reports.submit_form(incoming, name, values)
         if not result.ok:
             ack(response_action="errors", errors={k: v[:200] for k, v in result.errors.items()})
@@ -68,12 +75,14 @@ def form_view(form: FormSpec) -> dict:
     for spec in form.fields:
         element = _element(spec)
         block = {
-            "type": "input", "block_id": spec.name, "element": element,
+            "type": "input",
+            "block_id": spec.name,
+            "element": element,
             "label": _plain(spec.label, LABEL_LIMIT),
             # Slack-side optional also for conditional fields (the delay reason): the core
             # decides whether they apply and says so on the field.
             "optional": bool(spec.optional or spec.show_if),
-        }  # fmt: skip
+        }
         hint = spec.why or spec.example
         if hint:
             block["hint"] = _plain(hint, HINT_LIMIT)
@@ -102,22 +111,33 @@ def submitted_values(view: dict, tz: ZoneInfo) -> dict[str, str]:
             elif kind == "datetimepicker":
                 stamp = element.get("selected_date_time")
                 out[field] = (
-                    datetime.fromtimestamp(int(stamp), tz).strftime("%Y-%m-%d %H:%M") if stamp else ""
+                    datetime.fromtimestamp(int(stamp), tz).strftime("%Y-%m-%d %H:%M")
+                    if stamp
+                    else ""
                 )
     return out
 
 
 def _element(spec) -> dict:
     if spec.kind == "yes_no":
-        return {"type": "radio_buttons", "action_id": "v",
-                "options": [_option("yes", "Yes"), _option("no", "No")]}  # fmt: skip
+        return {
+            "type": "radio_buttons",
+            "action_id": "v",
+            "options": [_option("yes", "Yes"), _option("no", "No")],
+        }
     if spec.kind == "choice":
-        return {"type": "static_select", "action_id": "v",
-                "options": [_option(value, label) for value, label in spec.choices][:100]}  # fmt: skip
+        return {
+            "type": "static_select",
+            "action_id": "v",
+            "options": [_option(value, label) for value, label in spec.choices][:100],
+        }
     if spec.kind == "datetime":
         return {"type": "datetimepicker", "action_id": "v"}
-    element = {"type": "plain_text_input", "action_id": "v",
-               "max_length": min(spec.max_length, INPUT_LIMIT)}  # fmt: skip
+    element = {
+        "type": "plain_text_input",
+        "action_id": "v",
+        "max_length": min(spec.max_length, INPUT_LIMIT),
+    }
     if spec.kind == "long_text":
         element["multiline"] = True
     return element
@@ -133,4 +153,3 @@ def _plain(text: str, limit: int) -> dict:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-

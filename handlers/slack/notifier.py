@@ -31,9 +31,17 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "edc_delivery"
 HISTORY_LOOKBACK = 200  # messages searched for an earlier post with the same key
 PERMANENT_ERRORS = frozenset(
-    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
-     "invalid_arguments", "invalid_metadata_format", "metadata_too_large"}
-)  # fmt: skip
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "invalid_arguments",
+        "invalid_metadata_format",
+        "metadata_too_large",
+    }
+)
 
 
 class SlackNotifier:
@@ -51,9 +59,11 @@ class SlackNotifier:
                 log.info("delivery %s was already posted (ts %s); not posting again", key, earlier)
                 return Posted(f"{destination}/{earlier}")
             response = self.client.chat_postMessage(
-                channel=destination, **_with_supervisor_mention(render(reply), reply), **POST_OPTIONS,
+                channel=destination,
+                **_with_supervisor_mention(render(reply), reply),
+                **POST_OPTIONS,
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
-            )  # fmt: skip
+            )
             return Posted(f"{response['channel']}/{response['ts']}")
 
     def update(self, destination: str, posted: Posted, reply: Reply) -> None:
@@ -75,8 +85,11 @@ class SlackNotifier:
         except SlackApiError as exc:
             if _status(exc) == 429 or _status(exc) >= 500:
                 raise
-            log.warning("cannot read %s history to de-duplicate (%s); posting", channel,
-                        exc.response.get("error"))  # fmt: skip
+            log.warning(
+                "cannot read %s history to de-duplicate (%s); posting",
+                channel,
+                exc.response.get("error"),
+            )
             return ""
         for message in history.get("messages", []):
             metadata = message.get("metadata") or {}
@@ -107,15 +120,19 @@ class _delivery_errors:
             return False
         if isinstance(exc, SlackApiError):
             status = _status(exc)
-            error = str((exc.response.data or {}).get("error", "")) if isinstance(
-                exc.response.data, dict) else ""  # fmt: skip
+            error = (
+                str((exc.response.data or {}).get("error", ""))
+                if isinstance(exc.response.data, dict)
+                else ""
+            )
             retry_after = None
             if status == 429:
                 retry_after = _retry_after(exc.response.headers)
             raise DeliveryError(
-                f"Slack API error {status} {error}".strip(), retry_after=retry_after,
+                f"Slack API error {status} {error}".strip(),
+                retry_after=retry_after,
                 permanent=error in PERMANENT_ERRORS,
-            ) from exc  # fmt: skip
+            ) from exc
         if isinstance(exc, SlackRequestError | OSError | TimeoutError):
             raise DeliveryError(f"Slack unreachable: {exc}") from exc
         return False
@@ -141,8 +158,15 @@ def _with_supervisor_mention(message: dict, reply: Reply) -> dict:
     if not user:
         return message
     notice = strings.SUPERVISOR_MENTION.format(user=f"<@{user}>")
-    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": notice, "verbatim": True}]}
-    return {**message, "text": f"{notice}\n{message['text']}", "blocks": [context, *message["blocks"]]}
+    context = {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": notice, "verbatim": True}],
+    }
+    return {
+        **message,
+        "text": f"{notice}\n{message['text']}",
+        "blocks": [context, *message["blocks"]],
+    }
 
 
 def _named_supervisor(reply: Reply) -> str:

@@ -95,7 +95,9 @@ class ResponseUrls:
 
 
 def _send(conn: http.client.HTTPConnection, path: str, body: bytes) -> tuple[int, str]:
-    conn.request("POST", path, body=body, headers={"Content-Type": "application/json; charset=utf-8"})
+    conn.request(
+        "POST", path, body=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
     response = conn.getresponse()
     text = response.read().decode("utf-8", errors="replace")
     if response.will_close:

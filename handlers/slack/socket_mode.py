@@ -19,7 +19,10 @@ def socket_handler(adapter, *, ping_interval: float = 10):
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     return SocketModeHandler(
-        adapter.app, app_token=adapter.config.slack_app_token, web_client=adapter.client,
-        logger=logging.getLogger("edc.slack.socket"), ping_interval=ping_interval,
+        adapter.app,
+        app_token=adapter.config.slack_app_token,
+        web_client=adapter.client,
+        logger=logging.getLogger("edc.slack.socket"),
+        ping_interval=ping_interval,
         auto_reconnect_enabled=True,
-    )  # fmt: skip
+    )

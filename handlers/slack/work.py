@@ -73,8 +73,16 @@ SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor chan
 class SlackWork:
     """Runs one Task: asks the core, sends the replies the Slack way."""
 
-    def __init__(self, *, bot: Bot, replier: Replier, members: Members, supervisor_channel: str = "",
-                 home_data=None, forms: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        replier: Replier,
+        members: Members,
+        supervisor_channel: str = "",
+        home_data=None,
+        forms: bool = False,
+    ) -> None:
         self.bot = bot
         self.replier = replier
         self.members = members
@@ -105,7 +113,11 @@ class SlackWork:
         if origin.kind == "dm":
             self.replier.dms.remember(origin.user_id, origin.channel_id)
         # /edc typed in the DM with the bot is private; in a DM between people it is not.
-        if origin.kind == "command" and origin.channel_id.startswith("D") and self._is_bot_dm(origin):
+        if (
+            origin.kind == "command"
+            and origin.channel_id.startswith("D")
+            and self._is_bot_dm(origin)
+        ):
             origin = dataclasses.replace(origin, in_dm=True)
             incoming = dataclasses.replace(incoming, is_private=True)
         if origin.in_dm and origin.kind != "dm":

@@ -72,8 +72,12 @@ class ProcessRunner:
         # A new pipe for every worker: one killed mid-read leaves nothing usable behind.
         reader, writer = self._context.Pipe(duplex=False)
         self._wakes = self._context.Queue()
-        process = self._context.Process(target=worker_main, args=(self._config, reader, self._wakes),
-                                        name="edc-slack-answers", daemon=True)  # fmt: skip
+        process = self._context.Process(
+            target=worker_main,
+            args=(self._config, reader, self._wakes),
+            name="edc-slack-answers",
+            daemon=True,
+        )
         process.start()
         reader.close()  # only the worker reads: when it dies, writing fails instead of waiting
         self._tasks = TaskPipe(os.dup(writer.fileno()))
@@ -84,8 +88,10 @@ class ProcessRunner:
         while not self._closing.wait(WATCH_SECONDS):
             self.flush()
             if not self._process.is_alive() and not self._closing.is_set():
-                log.error("the Slack answer worker stopped (exit code %s); starting a new one",
-                          self._process.exitcode)  # fmt: skip
+                log.error(
+                    "the Slack answer worker stopped (exit code %s); starting a new one",
+                    self._process.exitcode,
+                )
                 self._tasks.close(timeout=0)
                 self._process = self._start()
 
@@ -100,8 +106,9 @@ class ProcessRunner:
 
 def worker_main(config, tasks, wakes) -> None:
     """The worker process: its own core and Slack client; runs Tasks until told to stop."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s [answers]: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s [answers]: %(message)s"
+    )
     run_when_idle("the answer worker")
     from bot.wiring import build_core
     from handlers.slack.bolt_app import build_slack, slack_supervisor_check

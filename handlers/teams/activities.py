@@ -99,9 +99,10 @@ def _action(data: dict) -> Action:
     name = str(data.get("action", ""))
     value = str(data.get("value", ""))
     values = {
-        str(k): str(v).strip() for k, v in data.items()
+        str(k): str(v).strip()
+        for k, v in data.items()
         if k not in ("action", "value", "prompt", "msteams") and isinstance(v, str | int | float)
-    }  # fmt: skip
+    }
     field = str(data.get("prompt", ""))
     if name == PROMPT_ACTION and field:
         if field + DATE_SUFFIX in values or field + TIME_SUFFIX in values:

@@ -44,8 +44,11 @@ _VERDICT_STYLE = {
     "discouraged": "warning",
     "allowed with conditions": "good",
 }
-_TEXT_STYLE = {"warning": {"color": "attention"}, "success": {"color": "good"},
-               "note": {"isSubtle": True}}  # fmt: skip
+_TEXT_STYLE = {
+    "warning": {"color": "attention"},
+    "success": {"color": "good"},
+    "note": {"isSubtle": True},
+}
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")  # the core's *emphasis* (Slack-style)
 _COMMAND_PREFIX = re.compile(r"/edc\b ?")
 
@@ -78,20 +81,26 @@ def _choices_in_inputs(reply: Reply) -> set[tuple[str, str]]:
     (`dialog.answer` "field=value"); the card's ChoiceSet already shows them."""
     return {
         (PROMPT_ACTION, f"{p.field}={value}")
-        for p in reply.parts if isinstance(p, Prompt) and p.kind in ("choice", "yes_no")
+        for p in reply.parts
+        if isinstance(p, Prompt) and p.kind in ("choice", "yes_no")
         for value, _ in p.choices
-    }  # fmt: skip
+    }
 
 
 def _part(part, scope: str) -> list[dict]:
     if isinstance(part, Text):
-        return _paragraphs(_wording(part.text, scope), heading=part.style == "heading",
-                           **_TEXT_STYLE.get(part.style, {}))  # fmt: skip
+        return _paragraphs(
+            _wording(part.text, scope),
+            heading=part.style == "heading",
+            **_TEXT_STYLE.get(part.style, {}),
+        )
     if isinstance(part, Verdict):
-        return [_container(
-            [_rich([_run(part.label, weight="Bolder")]), _rich([_run(part.sentence)])],
-            style=_VERDICT_STYLE.get(part.label.lower(), "accent"),
-        )]  # fmt: skip
+        return [
+            _container(
+                [_rich([_run(part.label, weight="Bolder")]), _rich([_run(part.sentence)])],
+                style=_VERDICT_STYLE.get(part.label.lower(), "accent"),
+            )
+        ]
     if isinstance(part, Quote):
         # Verbatim: the text goes in untouched (no defusing, no markdown) and is tested to be
         # a substring of the policy.
@@ -129,40 +138,83 @@ def _prompt(part: Prompt) -> list[dict]:
     required = not part.optional
     common = {"isRequired": required, "errorMessage": strings.FIELD_REQUIRED} if required else {}
     if part.kind in ("choice", "yes_no") and part.choices:
-        elements.append({
-            "type": "Input.ChoiceSet", "id": part.field,
-            "style": "expanded" if len(part.choices) <= 5 else "compact",
-            "placeholder": strings.CHOOSE,
-            "choices": [{"title": label, "value": value} for value, label in part.choices],
-            **common,
-        })  # fmt: skip
+        elements.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": part.field,
+                "style": "expanded" if len(part.choices) <= 5 else "compact",
+                "placeholder": strings.CHOOSE,
+                "choices": [{"title": label, "value": value} for value, label in part.choices],
+                **common,
+            }
+        )
     elif part.kind == "datetime":
-        elements.append({"type": "ColumnSet", "columns": [
-            {"type": "Column", "width": "stretch", "items": [{
-                "type": "Input.Date", "id": part.field + DATE_SUFFIX,
-                "label": strings.DATE_LABEL, **common}]},
-            {"type": "Column", "width": "stretch", "items": [{
-                "type": "Input.Time", "id": part.field + TIME_SUFFIX,
-                "label": strings.TIME_LABEL, **common}]},
-        ]})  # fmt: skip
+        elements.append(
+            {
+                "type": "ColumnSet",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": [
+                            {
+                                "type": "Input.Date",
+                                "id": part.field + DATE_SUFFIX,
+                                "label": strings.DATE_LABEL,
+                                **common,
+                            }
+                        ],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": [
+                            {
+                                "type": "Input.Time",
+                                "id": part.field + TIME_SUFFIX,
+                                "label": strings.TIME_LABEL,
+                                **common,
+                            }
+                        ],
+                    },
+                ],
+            }
+        )
     else:
-        elements.append({
-            "type": "Input.Text", "id": part.field, "isMultiline": part.kind == "long_text",
-            "maxLength": 4000, **({"placeholder": part.example} if part.example else {}),
-            **common,
-        })  # fmt: skip
+        elements.append(
+            {
+                "type": "Input.Text",
+                "id": part.field,
+                "isMultiline": part.kind == "long_text",
+                "maxLength": 4000,
+                **({"placeholder": part.example} if part.example else {}),
+                **common,
+            }
+        )
     if part.example and part.kind != "text" and part.kind != "long_text":
         elements += _paragraphs(part.example, isSubtle=True)
-    elements.append({"type": "ActionSet", "actions": [{
-        "type": "Action.Submit", "title": strings.SUBMIT_ANSWER, "style": "positive",
-        "data": {"action": PROMPT_ACTION, "prompt": part.field},
-    }]})  # fmt: skip
+    elements.append(
+        {
+            "type": "ActionSet",
+            "actions": [
+                {
+                    "type": "Action.Submit",
+                    "title": strings.SUBMIT_ANSWER,
+                    "style": "positive",
+                    "data": {"action": PROMPT_ACTION, "prompt": part.field},
+                }
+            ],
+        }
+    )
     return elements
 
 
 def _submit(button: Button) -> dict:
-    action = {"type": "Action.Submit", "title": button.label,
-              "data": {"action": button.action, "value": button.value}}  # fmt: skip
+    action = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {"action": button.action, "value": button.value},
+    }
     if button.style == "primary":
         action["style"] = "positive"
     elif button.style == "danger":

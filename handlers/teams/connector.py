@@ -79,9 +79,12 @@ class Connector:
 
     async def _client(self, service_url: str):
         claims = ClaimsIdentity(
-            {AuthenticationConstants.AUDIENCE_CLAIM: self._app_id,
-             AuthenticationConstants.APP_ID_CLAIM: self._app_id}, True,
-        )  # fmt: skip
+            {
+                AuthenticationConstants.AUDIENCE_CLAIM: self._app_id,
+                AuthenticationConstants.APP_ID_CLAIM: self._app_id,
+            },
+            True,
+        )
         factory = self._auth.create_connector_factory(claims)
         client = await factory.create(service_url, None)
         client.config.connection.timeout = self._timeout  # the HTTP request itself, too
@@ -98,8 +101,9 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     if status is None:
         return DeliveryError(f"could not reach Teams: {type(exc).__name__}: {exc}")
     if status == 429:
-        return DeliveryError("Teams is rate-limiting the bot (429)",
-                             retry_after=_retry_after(response))  # fmt: skip
+        return DeliveryError(
+            "Teams is rate-limiting the bot (429)", retry_after=_retry_after(response)
+        )
     if status in _PERMANENT:
         return DeliveryError(f"Teams refused the message (HTTP {status})", permanent=True)
     return DeliveryError(f"Teams failed (HTTP {status})")

@@ -53,10 +53,15 @@ TEAM_COMMANDS = (
 )
 
 
-def build_manifest(config: Config, *, version: str = "1.0.0",
-                   website: str = "https://www.dcrsd.org/", privacy: str = "",
-                   terms: str = "", developer: str = "Dudley-Charlton Regional School District"
-                   ) -> dict:  # fmt: skip
+def build_manifest(
+    config: Config,
+    *,
+    version: str = "1.0.0",
+    website: str = "https://www.dcrsd.org/",
+    privacy: str = "",
+    terms: str = "",
+    developer: str = "Dudley-Charlton Regional School District",
+) -> dict:
     """The manifest for the bot registered as MicrosoftAppId. Raises ConfigError without one."""
     bot_id = config.microsoft_app_id
     if not bot_id:
@@ -71,25 +76,31 @@ def build_manifest(config: Config, *, version: str = "1.0.0",
         "manifestVersion": MANIFEST_VERSION,
         "version": version,
         "id": str(uuid.uuid5(APP_NAMESPACE, bot_id.lower())),
-        "developer": {"name": developer[:32], "websiteUrl": website,
-                      "privacyUrl": privacy or website, "termsOfUseUrl": terms or website},
+        "developer": {
+            "name": developer[:32],
+            "websiteUrl": website,
+            "privacyUrl": privacy or website,
+            "termsOfUseUrl": terms or website,
+        },
         "name": {"short": SHORT_NAME, "full": FULL_NAME},
         "description": {"short": SHORT_DESCRIPTION, "full": FULL_DESCRIPTION},
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#1F4E79",
-        "bots": [{
-            "botId": bot_id,
-            "scopes": ["personal", "team"],
-            "supportsFiles": False,
-            "isNotificationOnly": False,
-            "commandLists": [
-                {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},
-                {"scopes": ["team"], "commands": _commands(TEAM_COMMANDS)},
-            ],
-        }],
+        "bots": [
+            {
+                "botId": bot_id,
+                "scopes": ["personal", "team"],
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [
+                    {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},
+                    {"scopes": ["team"], "commands": _commands(TEAM_COMMANDS)},
+                ],
+            }
+        ],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [],
-    }  # fmt: skip
+    }
 
 
 def write_package(config: Config, path: Path = DEFAULT_PACKAGE, **manifest_options) -> Path:

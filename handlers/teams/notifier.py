@@ -84,8 +84,9 @@ class TeamsNotifier:
         if registered is None:
             raise DeliveryError(
                 "no Teams supervisor channel: set TEAMS_SUPERVISOR_CHANNEL or type "
-                "'@EDC set supervisor channel' in the channel", retry_after=NOT_CONFIGURED_RETRY,
-            )  # fmt: skip
+                "'@EDC set supervisor channel' in the channel",
+                retry_after=NOT_CONFIGURED_RETRY,
+            )
         return registered
 
     def _open_personal(self, user_id: str) -> Target:

@@ -102,9 +102,15 @@ class ReferenceStore:
     def save_conversation(self, key: str, target: Target, *, registered_by: str = "") -> None:
         self._write(
             "INSERT OR REPLACE INTO teams_conversations VALUES (?, ?, ?, ?, ?, ?)",
-            (key, target.service_url, target.conversation_id, target.tenant_id,
-             registered_by, time.time()),
-        )  # fmt: skip
+            (
+                key,
+                target.service_url,
+                target.conversation_id,
+                target.tenant_id,
+                registered_by,
+                time.time(),
+            ),
+        )
 
     def conversation(self, key: str) -> Target | None:
         row = self._read(

@@ -21,7 +21,9 @@ word for word. Mention me with a question — for example *@EDC can I text a stu
 answer you in a private chat: answers are private to the person who asks. Reports are filed in \
 that private chat too."""
 
-ANSWERED_IN_PERSONAL = "I've answered you in a private chat — answers are private to the person who asks."
+ANSWERED_IN_PERSONAL = (
+    "I've answered you in a private chat — answers are private to the person who asks."
+)
 MOVED_TO_PERSONAL = "I've sent you a private message to continue there — reports are confidential."
 PERSONAL_CHAT_FAILED = (
     "I couldn't open a private chat with you. Find EDC under Apps in Teams, open a chat with it, "

@@ -33,8 +33,16 @@ log = logging.getLogger(__name__)
 
 
 class TeamsTurns(SdkBot):
-    def __init__(self, *, core: Bot, config: Config, store: ReferenceStore, connector: Connector,
-                 seen: SeenActivities | None = None, executor: Executor | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        core: Bot,
+        config: Config,
+        store: ReferenceStore,
+        connector: Connector,
+        seen: SeenActivities | None = None,
+        executor: Executor | None = None,
+    ) -> None:
         self._core = core
         self._config = config
         self._store = store
@@ -84,7 +92,9 @@ class TeamsTurns(SdkBot):
                     await self._connector.send(target, _message(reply, "personal"))
                 if not here:
                     moved = any(r.to == "dm" for r in private)
-                    here = [_note(strings.MOVED_TO_PERSONAL if moved else strings.ANSWERED_IN_PERSONAL)]
+                    here = [
+                        _note(strings.MOVED_TO_PERSONAL if moved else strings.ANSWERED_IN_PERSONAL)
+                    ]
             except DeliveryError as exc:
                 log.warning(
                     "could not open a personal chat with %s: %s", event.incoming.user_id, exc
@@ -150,8 +160,12 @@ class TeamsTurns(SdkBot):
         )
         if self._known.get(sender.id) == facts:
             return
-        self._store.saw_user(sender.id, aad_object_id=sender.aad_object_id or "",
-                             service_url=activity.service_url, tenant_id=tenant)  # fmt: skip
+        self._store.saw_user(
+            sender.id,
+            aad_object_id=sender.aad_object_id or "",
+            service_url=activity.service_url,
+            tenant_id=tenant,
+        )
         if event.scope == "personal":
             self._store.save_personal(
                 sender.id, Target(activity.service_url, activity.conversation.id, tenant)
@@ -179,8 +193,11 @@ def welcome(scope: str) -> Reply:
             (Button(core_strings.BUTTON_START_REPORT, "report.start", style="primary"),)
         )
         return Reply((Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome")
-    return Reply((Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
-                 private=False, kind="welcome")  # fmt: skip
+    return Reply(
+        (Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
+        private=False,
+        kind="welcome",
+    )
 
 
 def _note(text: str) -> Reply:
