@@ -133,5 +133,7 @@ def _date(year: int, month: int, day: int) -> date:
 def _months_back(day: date, months: int) -> date:
     """The same day `months` earlier, or that month's last day ("31 March" - 1 month = 28/29 Feb)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    if year < 1900:
+        raise SinceError(f"{months} months before {day}")
     first_of_next = date(year + (month == 11), (month + 1) % 12 + 1, 1)
     return date(year, month + 1, min(day.day, (first_of_next - timedelta(days=1)).day))

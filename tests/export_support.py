@@ -18,13 +18,26 @@ def file_report(
     at: datetime | None = None,
 ) -> str:
     """File one emergency-call report; `replace` swaps answers of REPORT_ANSWERS by value (so
-    the helper does not depend on the order of the questions). Returns the report number."""
+    the helper does not depend on the order of the questions; a replacement with a newline
+    answers two questions). Returns the report number."""
     if at is not None:
         core.reports.clock = lambda: at
-    answers = [(replace or {}).get(answer, answer) for answer in REPORT_ANSWERS]
+    answers = [
+        line
+        for answer in REPORT_ANSWERS
+        for line in (replace or {}).get(answer, answer).split("\n")
+    ]
     for line in ["report", *answers]:
         say(core, line, user=user, name=name)
     receipt = say(core, "submit", user=user, name=name)
+    assert "number " in receipt, receipt
+    return receipt.split("number ")[1].split(".")[0]
+
+
+def file_addendum(core, number: str, text: str, *, user: str = "u1") -> str:
+    say(core, f"addendum {number}", user=user)
+    say(core, text, user=user)
+    receipt = say(core, "submit", user=user)
     assert "number " in receipt, receipt
     return receipt.split("number ")[1].split(".")[0]
 
