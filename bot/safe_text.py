@@ -27,10 +27,6 @@ def visible(text: str, *, keep_lines: bool = True) -> str:
     return pattern.sub(_escape, text)
 
 
-def has_unsafe(text: str) -> bool:
-    return bool(_UNSAFE.search(text))
-
-
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -40,7 +41,6 @@ def add_reports_parser(sub) -> None:
     )
     exp.add_argument(
         "--output",
-        type=Path,
         help="file to write (owner-only, 0600), or an existing directory: one file per form, "
         "FORM.FORMAT (default: standard output)",
     )
@@ -101,14 +101,18 @@ def cmd_list(args, config) -> int:
 
 def cmd_feedback(args, config) -> int:
     """What to improve in knowledge/data: the rated answers (only rated questions are stored)."""
-    records, _ = _open(config)
+    from bot.safe_text import visible
+    from handlers.reports_output import local_time
+
+    records, tz = _open(config)
     rows = records.qa_log.feedback_rows()
     if not rows:
         print("No feedback yet.")
         return 0
     for row in rows:
         comment = f" — “{row['comment']}”" if row["comment"] else ""
-        print(f"{row['at']}  {row['value']:<7} “{row['question']}”{comment}")
+        line = f"{local_time(row['at'], tz)}  {row['value']:<7} “{row['question']}”{comment}"
+        print(visible(line, keep_lines=False))  # questions and comments are staff-typed
     return 0
 
 
@@ -135,14 +139,7 @@ def cmd_show(args, config) -> int:
 
 
 def cmd_export(args, config) -> int:
-    from bot.records.export import (
-        ExportError,
-        check_one_file,
-        render,
-        render_per_form,
-        write_private,
-    )
-    from knowledge.policy import load_policy
+    from bot.records.export import ExportError, check_one_file
 
     records, tz = _open(config)
     found = _select(records, args, tz)
@@ -150,10 +147,13 @@ def cmd_export(args, config) -> int:
         return 2
     if args.format == "html":
         found = _with_addenda(records, found)
-    directory = args.output if args.output is not None and args.output.is_dir() else None
     try:
+        output, directory = _output(args.output)
         if directory is None:
             check_one_file(args.format, {r.form for r in found})
+    except OSError as exc:
+        print(f"error: cannot create {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -162,22 +162,34 @@ def cmd_export(args, config) -> int:
         records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
         for r in found
     ]
+    documents = _documents(reports, args.format, config, tz, now, directory)
+    if output is None and directory is None:
+        sys.stdout.write(documents[""])
+        return 0
+    return _write(
+        {output or directory / name: text for name, text in documents.items()}, len(reports)
+    )
+
+
+def _documents(reports, fmt: str, config, tz: ZoneInfo, now: datetime, directory) -> dict:
+    """{file name: text}: one per form for a directory, else {"": the one document}."""
+    from bot.records.export import render, render_per_form
+    from knowledge.policy import load_policy
+
     options = {
         "tz": tz,
         "late_after": timedelta(hours=config.report_delay_hours),
         "district": load_policy().district,
         "printed_at": now,
     }
-    if directory is None:
-        text = render(reports, args.format, **options)
-        files = {args.output: text} if args.output is not None else {}
-        if args.output is None:
-            sys.stdout.write(text)
-    else:
-        files = {
-            directory / name: text
-            for name, text in render_per_form(reports, args.format, **options).items()
-        }
+    if directory is not None:
+        return render_per_form(reports, fmt, **options)
+    return {"": render(reports, fmt, **options)}
+
+
+def _write(files: dict[Path, str], count: int) -> int:
+    from bot.records.export import write_private
+
     for path, text in files.items():
         try:
             write_private(path, text)
@@ -185,9 +197,19 @@ def cmd_export(args, config) -> int:
             print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         print(f"Wrote {path} (readable by its owner only)", file=sys.stderr)
-    if files or args.output is not None:
-        print(f"Exported {len(reports)} report(s).", file=sys.stderr)
+    print(f"Exported {count} report(s).", file=sys.stderr)
     return 0
+
+
+def _output(raw: str | None) -> tuple[Path | None, Path | None]:
+    """(file, directory) that --output names: an existing directory, or a new one when the
+    path ends in "/" (created owner-only); otherwise a file."""
+    if raw is None:
+        return None, None
+    path = Path(raw)
+    if raw.endswith(("/", os.sep)) and not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+    return (None, path) if path.is_dir() else (path, None)
 
 
 def _with_addenda(records, reports: list) -> list:

@@ -89,5 +89,25 @@ def test_one_file_per_form_in_a_directory(tmp_path, index):
     assert "Content of the communication" in call and "Correction or addition" not in call
     assert "Correction or addition" in (out_dir / "addendum.csv").read_text()
 
+    new_dir = tmp_path / "new-request"
+    code, _, err = reports_cli(tmp_path, "export", "--format", "json", "--output", f"{new_dir}/")
+    assert code == 0, err
+    assert sorted(p.name for p in new_dir.iterdir()) == ["addendum.json", "emergency_call.json"]
+    assert stat.S_IMODE(new_dir.stat().st_mode) == 0o700
+
     code, out, _ = reports_cli(tmp_path, "export", "--format", "csv", "--form", "addendum")
     assert code == 0 and out.count("\r\n") == 2 and number + "-A1" in out
+
+
+def test_a_pre_check_answered_no_is_marked_on_the_page(tmp_path, index):
+    from bot.records.printable import PRECHECK_NOTE
+
+    core = make_core(tmp_path, index)
+    file_report(core, replace={"yes": "no"})
+    report = core.records.reports.find()[0]
+    core.records.close()
+    assert report.warnings  # the dialog recorded which pre-checks were answered "no"
+    code, out, _ = reports_cli(tmp_path, "export", "--format", "html")
+    assert code == 0 and html.escape(PRECHECK_NOTE) in out
+    for label in report.warnings:
+        assert f"<th>{html.escape(label)} †</th>" in out
