@@ -42,7 +42,7 @@ h1 { font-size: 15pt; margin: .3em 0 .1em; text-align: center; }
 .policy { font-size: 9pt; text-align: center; margin: 0 0 .6em; }
 h2 { font: bold 10pt sans-serif; margin: .8em 0 .2em; border-bottom: 1px solid #000; }
 table { border-collapse: collapse; width: 100%; }
-tr { break-inside: avoid; page-break-inside: avoid; }
+h2 { break-after: avoid; page-break-after: avoid; }
 th, td { text-align: left; vertical-align: top; padding: .15em .4em; border-bottom: 1px solid #bbb; }
 th { width: 32%; font-weight: bold; }
 td { white-space: pre-wrap; overflow-wrap: anywhere; }
