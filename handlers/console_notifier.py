@@ -1,5 +1,10 @@
 """The console's "supervisor channel": a log file beside the database, echoed to the terminal.
 
+The terminal shows the card as posted; the log file keeps no more than a channel post in
+*summary* mode would: the heading, the reporter, supervisor and times, and the typed commands —
+never the report's answers, nor the reason given for a delay (they are staff-typed report
+content, read with `python app.py reports show`, which is audited).
+
 It keeps the Notifier contract like the real platforms do: a post whose key is already in the
 log is not written again (so a crash between posting and recording the post cannot duplicate
 it), and a log that cannot be written raises DeliveryError so the outbox retries.
@@ -11,11 +16,13 @@ import os
 import re
 import sys
 import threading
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.messages import Buttons, Reply
+from bot.forms.strings import CARD_FIELDS
+from bot.messages import Buttons, Fields, Reply
 from bot.notify import DeliveryError, Posted
 from bot.render_text import render
 
@@ -60,7 +67,7 @@ class ConsoleNotifier:
 
     def _append(self, what: str, key: str, reply: Reply) -> None:
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        entry = f"=== {stamp} {what} key={key}\n{_text(reply)}\n\n"
+        entry = f"=== {stamp} {what} key={key}\n{_text(summary(reply))}\n\n"
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             # Owner-only: the local "supervisor channel" holds confidential report text.
@@ -85,3 +92,23 @@ def _text(reply: Reply) -> str:
     ]
     text = render(reply)
     return text + "\n" + TYPE_HINT.format(commands=" or ".join(typed)) if typed else text
+
+
+def summary(reply: Reply) -> Reply:
+    """The card as a summary-mode post holds it: the first Fields part (the card's head: who,
+    when, the delay) without the reason for the delay; every later Fields part — the report's
+    answers in a full-mode card — is left out."""
+    parts, head_seen = [], False
+    for part in reply.parts:
+        if isinstance(part, Fields):
+            if head_seen:
+                continue
+            head_seen = True
+            part = replace(part, items=tuple((k, _without_reason(k, v)) for k, v in part.items))
+        parts.append(part)
+    return replace(reply, parts=tuple(parts))
+
+
+def _without_reason(label: str, value: str) -> str:
+    # The card shows the delay as "26 h 10 min — <reason the reporter typed>".
+    return value.partition(" — ")[0] if label == CARD_FIELDS["delay"] else value

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-STATUSES = ("submitted", "delivered", "acknowledged")
+from bot.forms.spec import form_names
+
+# "filed" is what staff call a report not yet delivered; "submitted" is kept for old scripts.
+STATUSES = ("filed", "submitted", "delivered", "acknowledged")
+FORMATS = ("csv", "json", "html")
 
 
 def add_reports_parser(sub) -> None:
     reports = sub.add_parser("reports", help="district records: list, show, export, verify")
     reports.set_defaults(func=lambda args, config: (reports.print_help(), 2)[1])
     verbs = reports.add_subparsers(dest="verb")
-    listing = verbs.add_parser("list", help="list reports (number, dates, reporter, status)")
+    listing = verbs.add_parser(
+        "list", help="list reports: number, form, filed, status, late, reporter, supervisor"
+    )
     _filters(listing)
     listing.set_defaults(func=cmd_list)
     show = verbs.add_parser("show", help="show one report in full (the read is audited)")
@@ -26,8 +33,17 @@ def add_reports_parser(sub) -> None:
     exp = verbs.add_parser(
         "export", help="export reports for a records request (reads are audited)"
     )
-    exp.add_argument("--format", choices=("csv", "json", "html"), default="csv")
-    exp.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    exp.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv or json (machine-readable, ISO 8601 times) or html (printable, one page per report)",
+    )
+    exp.add_argument(
+        "--output",
+        help="file to write (owner-only, 0600), or an existing directory: one file per form, "
+        "FORM.FORMAT (default: standard output)",
+    )
     _filters(exp)
     exp.set_defaults(func=cmd_export)
     verbs.add_parser(
@@ -39,51 +55,73 @@ def add_reports_parser(sub) -> None:
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", type=_date, help="only reports submitted on or after YYYY-MM-DD")
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="only reports filed on or after a day: yesterday, last monday, 3 days ago, "
+        "this week, 2026-11-01 …",
+    )
     parser.add_argument("--status", choices=STATUSES, help="only reports with this status")
+    parser.add_argument("--form", choices=form_names(), help="only reports of this form")
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-28") from None
+def _select(records, args, tz: ZoneInfo):
+    """The reports the filters name, oldest first; None (after saying why) for a bad --since."""
+    from bot.since import EXAMPLES, SinceError, parse_since
+
+    since = None
+    if args.since:
+        try:
+            day = parse_since(args.since, today=datetime.now(tz).date())
+        except SinceError:
+            print(
+                f"error: --since {args.since!r} is not a date I can read. Try {EXAMPLES}.",
+                file=sys.stderr,
+            )
+            return None
+        since = datetime.combine(day, time(0), tzinfo=tz)
+    status = {"filed": "submitted"}.get(args.status or "", args.status or "")
+    found = records.reports.find(since=since, status=status)
+    return [r for r in found if not args.form or r.form == args.form]
 
 
 def cmd_list(args, config) -> int:
-    from bot.timeparse import describe, elapsed
+    from handlers.reports_output import listing
 
     records, tz = _open(config)
-    reports = records.reports.find(since=_since(args, tz), status=args.status or "")
+    reports = _select(records, args, tz)
+    if reports is None:
+        return 2
     if not reports:
         print("No reports.")
         return 0
-    print(f"{'NUMBER':<18} {'SUBMITTED':<28} {'STATUS':<13} {'DELAY':<12} REPORTER")
-    for r in reports:
-        delay = elapsed(timedelta(seconds=r.delay_seconds)) if r.delay_seconds is not None else "—"
-        print(
-            f"{r.number:<18} {describe(r.submitted_at, tz):<28} {r.status:<13} {delay:<12} {r.reporter_name}"
-        )
+    print(listing(reports, tz=tz, late_after=timedelta(hours=config.report_delay_hours)))
     return 0
 
 
 def cmd_feedback(args, config) -> int:
     """What to improve in knowledge/data: the rated answers (only rated questions are stored)."""
-    records, _ = _open(config)
+    from bot.safe_text import visible
+    from handlers.reports_output import local_time
+
+    records, tz = _open(config)
     rows = records.qa_log.feedback_rows()
     if not rows:
         print("No feedback yet.")
         return 0
     for row in rows:
         comment = f" — “{row['comment']}”" if row["comment"] else ""
-        print(f"{row['at']}  {row['value']:<7} “{row['question']}”{comment}")
+        line = f"{local_time(row['at'], tz)}  {row['value']:<7} “{row['question']}”{comment}"
+        print(visible(line, keep_lines=False))  # questions and comments are staff-typed
     return 0
 
 
 def cmd_show(args, config) -> int:
     from bot.records import RecordsError
     from bot.render_text import render
+    from bot.safe_text import visible
     from bot.supervisor_cards import Cards
+    from handlers.reports_output import audit_trail
 
     records, tz = _open(config)
     try:
@@ -91,32 +129,94 @@ def cmd_show(args, config) -> int:
             args.number, actor=_actor(), via="cli show", now=datetime.now(UTC)
         )
     except RecordsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(str(exc), keep_lines=False)}", file=sys.stderr)
         return 1
-    print(render(Cards(tz=tz, mode="full").full_view(report)))
-    print("\nAudit trail:")
-    for entry in records.audit_entries(report.number):
-        print(f"  {entry.at}  {entry.event:<22} {entry.actor}")
+    # Report fields are staff-typed: no control character reaches the terminal raw.
+    print(visible(render(Cards(tz=tz, mode="full").full_view(report))))
+    print()
+    print(audit_trail(records.audit_entries(report.number), tz))
     return 0
 
 
 def cmd_export(args, config) -> int:
-    from bot.records.export import export
+    from bot.records.export import ExportError, check_one_file
 
     records, tz = _open(config)
+    found = _select(records, args, tz)
+    if found is None:
+        return 2
+    if args.format == "html":
+        found = _with_addenda(records, found)
+    try:
+        output, directory = _output(args.output)
+        if directory is None:
+            check_one_file(args.format, {r.form for r in found})
+    except OSError as exc:
+        print(f"error: cannot create {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     now = datetime.now(UTC)
-    found = records.reports.find(since=_since(args, tz), status=args.status or "")
     reports = [
         records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
         for r in found
     ]
-    text = export(reports, args.format, tz)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"Wrote {len(reports)} report(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    documents = _documents(reports, args.format, config, tz, now, directory)
+    if output is None and directory is None:
+        sys.stdout.write(documents[""])
+        return 0
+    return _write(
+        {output or directory / name: text for name, text in documents.items()}, len(reports)
+    )
+
+
+def _documents(reports, fmt: str, config, tz: ZoneInfo, now: datetime, directory) -> dict:
+    """{file name: text}: one per form for a directory, else {"": the one document}."""
+    from bot.records.export import render, render_per_form
+    from knowledge.policy import load_policy
+
+    options = {
+        "tz": tz,
+        "late_after": timedelta(hours=config.report_delay_hours),
+        "district": load_policy().district,
+        "printed_at": now,
+    }
+    if directory is not None:
+        return render_per_form(reports, fmt, **options)
+    return {"": render(reports, fmt, **options)}
+
+
+def _write(files: dict[Path, str], count: int) -> int:
+    from bot.records.export import write_private
+
+    for path, text in files.items():
+        try:
+            write_private(path, text)
+        except OSError as exc:
+            print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"Wrote {path} (readable by its owner only)", file=sys.stderr)
+    print(f"Exported {count} report(s).", file=sys.stderr)
     return 0
+
+
+def _output(raw: str | None) -> tuple[Path | None, Path | None]:
+    """(file, directory) that --output names: an existing directory, or a new one when the
+    path ends in "/" (created owner-only); otherwise a file."""
+    if raw is None:
+        return None, None
+    path = Path(raw)
+    if raw.endswith(("/", os.sep)) and not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+    return (None, path) if path.is_dir() else (path, None)
+
+
+def _with_addenda(records, reports: list) -> list:
+    """The printable report includes each report's addenda, also those the filters left out."""
+    numbers = {r.number for r in reports}
+    extra = [r for r in records.reports.find() if r.amends in numbers and r.number not in numbers]
+    return sorted([*reports, *extra], key=lambda r: (r.submitted_at, r.number))
 
 
 def cmd_verify(args, config) -> int:
@@ -139,10 +239,6 @@ def _open(config):
         path=config.database_path, key=config.encryption_key, timezone=config.timezone
     )
     return records, ZoneInfo(config.timezone)
-
-
-def _since(args, tz: ZoneInfo) -> datetime | None:
-    return datetime.combine(args.since, time(0), tzinfo=tz) if args.since else None
 
 
 def _actor() -> str:

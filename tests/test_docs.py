@@ -53,3 +53,49 @@ def test_console_help_lists_the_documented_commands():
         "/edc help",
     ):
         assert command in HELP and command in README
+
+
+def _documented(word: str) -> bool:
+    """A chat word counts as documented in backticks or after /edc, as staff would type it."""
+    return f"`{word}" in README or f"/edc {word}" in README
+
+
+def test_every_chat_command_is_documented():
+    from bot.commands import _WORD_COMMANDS
+    from bot.forms.strings import DIALOG_HELP
+    from bot.reports_extension import START_OVER
+    from bot.strings import HELP
+    from handlers.teams.manifest import PERSONAL_COMMANDS, TEAM_COMMANDS
+
+    words = {*_WORD_COMMANDS, *START_OVER}
+    words |= {w for w, _ in (*PERSONAL_COMMANDS, *TEAM_COMMANDS) if not w.endswith("?")}
+    words |= set(re.findall(r"^\s+(\w+)\b", DIALOG_HELP, flags=re.MULTILINE))
+    missing = sorted(w for w in words if not _documented(w))
+    assert not missing, f"chat commands missing from README.md: {missing}"
+    for command in re.findall(r"/edc [a-z0-9.]+", HELP):
+        assert command in README, command
+
+
+def test_every_reports_option_is_documented():
+    parser = app._parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    reports = next(
+        a for a in verbs.choices["reports"]._actions if hasattr(a, "choices") and a.choices
+    )
+    for name, sub in reports.choices.items():
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    pattern = rf"reports {name}\b[^\n]*{re.escape(flag)}(?![\w-])"
+                    assert re.search(pattern, README), f"reports {name} {flag}"
+
+
+def test_readme_is_for_its_readers_and_the_internals_live_in_docs():
+    assert "item 3.6" not in README  # the written report is item 3.5
+    for section in ("## Chat commands", "## Configuration", "## Updating the policy knowledge"):
+        assert section in README, section
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", README):
+        assert (ROOT / link).is_file(), link
+    benchmarks = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert "top-1 accuracy" in benchmarks and "top-1 accuracy" not in README
+    assert "naive Bayes" in (ROOT / "docs" / "lookup.md").read_text(encoding="utf-8")

@@ -47,9 +47,9 @@ def test_list_show_export_verify(tmp_path):
     assert [r["number"] for r in rows] == ["EDC-2026-0001", "EDC-2026-0002"]
     assert rows[0]["fields"]["Content of the communication"] == CONTENT
     code, out = _app(tmp_path, "reports", "export", "--format", "csv")
-    assert out.splitlines()[0].startswith("number,") and out.count("EDC-2026-000") == 2
+    assert out.splitlines()[0].startswith('"number",') and out.count("EDC-2026-000") == 2
     code, out = _app(tmp_path, "reports", "export", "--format", "html")
-    assert out.count("<section>") == 2 and "page-break-after" in out
+    assert out.count('<section class="report">') == 2 and "page-break-after" in out
 
     code, out = _app(tmp_path, "reports", "verify")
     assert code == 0 and out.startswith("OK:")
