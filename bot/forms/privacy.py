@@ -139,6 +139,7 @@ _NOT_NAMES = frozenset(
         "mrs",
         "mr",
         "dr",
+        *_STREET.split("|"),  # "Elm Street" is an address, not a name
     ]
 )
 _HEALTH = re.compile(
