@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from bot.commands import clean
 from bot.engine import Bot
 from bot.messages import Incoming, Reply
 from bot.render_text import fit, render
@@ -24,7 +24,7 @@ BANNER = "EDC Policy Bot — console chat. Type a question, /edc help, or quit."
 PROMPT = "you> "
 QUIT = frozenset({"quit", "exit", "/quit", "/exit", "bye"})
 FALLBACK_USER = "console-user"
-USER_NAME_LIMIT = 64
+USER_NAME = re.compile(r"[\w.@+-]{1,64}")  # what a login name is made of; anything else is not
 
 
 def console_user() -> str:
@@ -33,8 +33,7 @@ def console_user() -> str:
         name = getpass.getuser()
     except (OSError, KeyError, ImportError):  # no such variables and no passwd entry
         name = ""
-    name = clean(name)[:USER_NAME_LIMIT]
-    return name if name and name.isprintable() else FALLBACK_USER
+    return name if USER_NAME.fullmatch(name or "") else FALLBACK_USER
 
 
 def run_console(
