@@ -24,7 +24,7 @@ TYPED = {
 }
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
-_HANGING = re.compile(r"^(\s*(?:> |.{1,40}? — |.{1,40}? : |\(|[-•✓⚠] )?)")
+_HANGING = re.compile(r"^(\s*(?:> |— |.{1,40}? — |.{1,40}? : |\(|[-•✓⚠] )?)")
 
 
 def render(reply: Reply, *, width: int | None = WIDTH) -> str:

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.engine import Bot
 from bot.messages import Incoming, Reply
-from bot.render_text import fit, render
+from bot.render_text import WIDTH, fit, render
 
 BANNER = "EDC Policy Bot — console chat. Type a question, /edc help, or quit."
 PROMPT = "you> "
@@ -51,7 +51,8 @@ def run_console(
 
     def show(replies: list[Reply]) -> None:
         for reply in replies:
-            print(fit(render(reply), columns) + "\n", file=stdout, flush=True)
+            text = render(reply, width=columns or WIDTH)  # quotes wrapped to the window too
+            print(fit(text, columns) + "\n", file=stdout, flush=True)
 
     print(fit(BANNER, columns), file=stdout, flush=True)
     if on_start is not None:
