@@ -81,6 +81,7 @@ _LENGTH = re.compile(
     rf"(?:\s*(?:and\s+)?(?:(?P<half>a half)|(?P<more>\d{{1,2}})\s*(?P<more_unit>m|mins?|minutes?)?"
     rf"(?!\w)))?"
 )
+_HALF_DAYS = {"a": "morning", "p": "afternoon"}  # "this am", "this pm"
 _VAGUE = frozenset({"a couple of", "a couple", "couple of", "couple", "a few", "few", "several"})
 _BELOW = re.compile(r"\b(?:under|less than|at most|up to|below|just under|not even|no more than)\b")
 _ABOVE = re.compile(r"\b(?:over|more than|at least|just over|a little over|longer than)\b")
@@ -118,6 +119,7 @@ _PERIODS = {
     "lunch": (12, range(11, 15)),
     "afternoon": (14, range(12, 18)),
     "after school": (15, range(13, 19)),
+    "before school": (7, range(5, 10)),
     "evening": (19, range(16, 24)),
     "tonight": (21, range(17, 24)),
     "night": (21, range(17, 24)),
@@ -129,6 +131,9 @@ _PERIOD = re.compile(
 _FILLER = re.compile(
     r"\b(?:at|on|in|around|about|approx(?:imately)?|roughly|the|this|it|was|earlier|just|"
     r"sometime|some time|ish|of|o'?clock|maybe|probably)\b|[,~.!]"
+)
+_AGO = re.compile(
+    r"^(?P<length>.+?)\s+ago(?:\s+(?P<roughly>or so|ish|give or take|roughly|maybe))?$"
 )
 _NOW = frozenset({"now", "just now", "right now", "a moment ago", "moments ago", "a minute ago"})
 
@@ -216,6 +221,7 @@ def describe_duration(length: Duration) -> str:
 def _normalise(text: str) -> str:
     phrase = (text or "").lower().replace("’", "'").replace(",", " ")
     phrase = re.sub(r"(\d)ish\b", r"\1 ish", phrase)
+    phrase = re.sub(r"\bthis (a|p)\.?m\b", lambda m: "this " + _HALF_DAYS[m.group(1)], phrase)
     return " ".join(phrase.split()).strip(" .!")
 
 
@@ -267,15 +273,15 @@ def _short(minutes: float) -> str:
 def _relative(phrase: str, now: datetime) -> When | None:
     if phrase in _NOW:
         return When(now)
-    if not phrase.endswith(" ago"):
+    ago = _AGO.match(phrase)
+    if not ago:
         return None
-    length = parse_duration(
-        phrase[: -len(" ago")], longest=OLDEST.total_seconds() / 60, allow_zero=True
-    )
+    longest = OLDEST.total_seconds() / 60
+    length = parse_duration(ago.group("length"), longest=longest, allow_zero=True)
     if length is None:
         return None
     middle = (length.low + length.high) / 2
-    approximate = length.low != length.high or bool(length.bound)
+    approximate = length.low != length.high or bool(length.bound) or bool(ago.group("roughly"))
     return When(now - timedelta(minutes=middle), approximate)
 
 
@@ -298,6 +304,8 @@ def _absolute(phrase: str, now: datetime, tz: ZoneInfo) -> When:
     moment = _localise(datetime.combine(day or now.date(), clock), tz)
     if twelve_hour and 1 <= clock.hour <= 11 and moment + timedelta(hours=12) <= now:
         moment += timedelta(hours=12)  # "3:10" said at 4 pm means 3:10 pm: the most recent
+    if day is None and moment > now + SKEW:  # "9 pm" said at 4 pm: last night, not tonight
+        moment = _localise(datetime.combine(now.date() - timedelta(days=1), clock), tz)
     if approximate and moment > now:  # "this morning" said at 8: the part of the day so far
         start = _localise(datetime.combine(moment.date(), time(_PERIODS[period.name][1][0])), tz)
         moment = now if start <= now else moment

@@ -125,3 +125,26 @@ def test_any_reply_gives_a_definite_reading_or_nothing(text):
         assert pick(text, spec.choices, spec.choice_words) in ("", *dict(spec.choices))
     assert isinstance(is_question(text), bool)
     assert set(privacy.findings(text)) <= {"name", "phone", "email", "address", "health"}
+
+
+@pytest.mark.parametrize(
+    ("field", "reply", "expected"),
+    [
+        ("other_way", "I'm not sure", ""),  # unsure is asked again, not read as "no"
+        ("other_way", "absolutely not", "no"),
+        ("other_way", "it was after hours", "no"),
+        ("emergency", "a student ran away", "yes"),
+        ("emergency", "it could have waited", "no"),
+    ],
+)
+def test_more_yes_no_wordings(field, reply, expected):
+    assert meaning(field, reply) == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [("p", "personal_cell"), ("my husband's phone", "other"), ("home phone", "other")],
+)
+def test_more_phone_wordings(reply, expected):
+    spec = FORM.field("phone")
+    assert pick(reply, spec.choices, spec.choice_words) == expected

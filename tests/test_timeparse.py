@@ -174,3 +174,16 @@ def test_any_text_is_a_length_or_none(text):
 def test_ranges_round_trip(low, extra):
     length = parse_duration(f"{low}-{low + extra} min")
     assert (length.low, length.high) == (low, low + extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9 pm", datetime(2026, 11, 28, 21, 0)),  # said at 4 pm: last night, not tonight
+        ("before school today", datetime(2026, 11, 29, 7, 0)),
+        ("this am", datetime(2026, 11, 29, 9, 0)),
+        ("an hour ago or so", datetime(2026, 11, 29, 15, 0)),
+    ],
+)
+def test_more_ways_staff_write_times(text, expected):
+    assert parse_when(text, now=NOW, tz=TZ) == expected.replace(tzinfo=TZ)

@@ -138,6 +138,12 @@ _AFFIRMATION = re.compile(
     r"^(?:it|there|i|we|that|this)\s+(?:was|is|did|could|do|had|were)\b|"
     r"\b(?:correct|absolutely|definitely|certainly)\b"
 )
+# Not an answer either way: asked again, never read as "no" because of the "not".
+_UNSURE = re.compile(
+    r"\b(?:not sure|unsure|don'?t know|do not know|dunno|idk|no idea|not certain|maybe|perhaps|"
+    r"possibly|sort of|kind of|can'?t remember|cannot remember|don'?t remember)\b"
+)
+_SHORT_STATEMENT = 3  # "it was", "it was urgent": longer plain statements need the field's words
 _CLAUSES = re.compile(r"[,.;:!?—–()]|\s-\s|\bbut\b|\bso\b|\bbecause\b")
 _WORDS = re.compile(r"[a-z0-9']+")
 _NEGATION_REACH = 3  # a negation covers this many words after it: "not an emergency"
@@ -152,7 +158,7 @@ def normalise(text: str) -> str:
 def yes_or_no(text: str, *, yes_words=(), no_words=()) -> str:
     """'yes', 'no', or '' when the reply does not clearly say which."""
     said = normalise(text)
-    if not said:
+    if not said or _UNSURE.search(said):
         return ""
     if said in _YES_WORDS or said in _YES_PHRASES:
         return "yes"
@@ -167,7 +173,7 @@ def yes_or_no(text: str, *, yes_words=(), no_words=()) -> str:
         return own
     if _NEGATION.search(said):
         return "no"
-    if words[0] in _AGREEMENT or _AFFIRMATION.search(said):
+    if words[0] in _AGREEMENT or (len(words) <= _SHORT_STATEMENT and _AFFIRMATION.search(said)):
         return "yes"
     return ""
 
@@ -175,7 +181,7 @@ def yes_or_no(text: str, *, yes_words=(), no_words=()) -> str:
 def _lead(words: list[str], raw: str) -> str:
     first = words[0]
     if first in _YES_LEAD:
-        return "yes"
+        return "no" if words[1:2] == ["not"] else "yes"  # "absolutely not"
     if first in _NO_LEAD:
         return "no"
     if first == "no":
@@ -215,12 +221,11 @@ def pick(text: str, choices, words=()) -> str:
         if said in (str(n), normalise(value), normalise(label)):
             return value
     starts = [value for value, label in choices if normalise(label).startswith(said)]
-    if len(said) >= 2 and len(starts) == 1:
+    if len(starts) == 1:  # "p", "pa", "school-iss…"
         return starts[0]
-    # "the student's mother" names the mother, not the student: possessives count only when
-    # nothing else is named ("the school's phone").
-    plain = re.sub(r"\b\w+'s\b", " ", said)
-    named = _named(plain, choices, words) or _named(said, choices, words)
+    named = _named(said, choices, words)
+    if len(named) > 1:  # "the student's mother" names the mother: drop the possessive
+        named = _named(re.sub(r"\b\w+'s\b", " ", said), choices, words)
     return named.pop() if len(named) == 1 else ""
 
 
