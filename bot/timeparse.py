@@ -78,9 +78,10 @@ _UNIT = rf"(?:{_alternatives(_UNITS)})"
 # "10-15 min", "10 to 15 minutes", "1h 20m", "1 hour and 20 minutes", "an hour and a half", "5"
 _LENGTH = re.compile(
     rf"(?<![\w.])(?P<a>{_NUM})(?:\s*ish)?\s*(?:(?:-|–|—|to|or)\s*(?P<b>{_NUM})\s*)?(?P<unit>{_UNIT})?(?!\w)"
-    rf"(?:\s*(?:and\s+)?(?:(?P<half>a half)|(?P<more>\d{{1,2}})\s*(?P<more_unit>m|mins?|minutes?)?"
-    rf"(?!\w)))?"
+    rf"(?:\s*(?:and\s+)?(?:(?P<half>a half)|(?P<more>\d{{1,2}})\s*(?P<more_unit>{_UNIT})?(?!\w))"
+    rf"|\s+or\s+(?P<or>{_NUM})(?!\w))?"
 )
+_BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\s+")  # "between 5 and 10 minutes"
 _HALF_DAYS = {"a": "morning", "p": "afternoon"}  # "this am", "this pm"
 _VAGUE = frozenset({"a couple of", "a couple", "couple of", "couple", "a few", "few", "several"})
 _BELOW = re.compile(r"\b(?:under|less than|at most|up to|below|just under|not even|no more than)\b")
@@ -186,14 +187,14 @@ def parse_duration(
 ) -> Duration | None:
     """The length `text` gives ("10-15 min", "about an hour", "1h 20m", "5"), or None.
     A bare number is minutes; lengths of zero or beyond `longest` minutes are refused."""
-    phrase = _normalise(text)
+    phrase = _BETWEEN.sub(r"\1 to ", _normalise(text))
     if len(phrase) > MAX_CHARS:
         return None
     for match in _LENGTH.finditer(phrase):
         unit = match.group("unit")
         bare = _number(match.group("a")) is not None and not unit
-        if bare and (match.group("b") or match.group("more") or not _only_number(phrase, match)):
-            continue
+        if bare and (match.group("more") or not _only_number(phrase, match)):
+            continue  # "5 people", "grade 8": a bare number is minutes only when alone
         low, high = _minutes(match)
         if low is None or not 0 <= low <= high <= longest or (high == 0 and not allow_zero):
             return None
@@ -214,7 +215,13 @@ def parse_duration(
 def describe_duration(length: Duration) -> str:
     """'10–15 min', 'about 1 h 20 min', 'under 1 min' — a length as stored and shown."""
     low, high = _short(length.low), _short(length.high)
-    span = low if low == high else f"{low}–{high}".replace(" min–", "–", 1)
+    simple = re.fullmatch(r"(\d+) (sec|min|h)", low)
+    if low == high:
+        span = low
+    elif simple and high.endswith(f" {simple.group(2)}") and high.count(" ") == 1:
+        span = f"{simple.group(1)}–{high}"  # "10–15 min", "1–2 h"
+    else:
+        span = f"{low}–{high}"
     return f"{length.bound} {span}".strip()
 
 
@@ -244,7 +251,7 @@ def _only_number(phrase: str, match: re.Match) -> bool:
 
 
 def _minutes(match: re.Match) -> tuple[float | None, float]:
-    a, b = _number(match.group("a")), _number(match.group("b"))
+    a, b = _number(match.group("a")), _number(match.group("b") or match.group("or"))
     unit = _UNITS.get(match.group("unit") or "min", 1)
     if a is None:
         return None, 0
@@ -254,14 +261,15 @@ def _minutes(match: re.Match) -> tuple[float | None, float]:
     if match.group("half"):
         extra = 0.5 * unit
     elif match.group("more"):
-        extra = float(match.group("more")) * (1 if unit >= 60 else 1 / 60)
+        more_unit = _UNITS.get(match.group("more_unit") or "", 1 if unit >= 60 else 1 / 60)
+        extra = float(match.group("more")) * more_unit
     if high < low:
         low, high = high, low
     return low + extra, high + extra
 
 
 def _short(minutes: float) -> str:
-    if minutes < 1:
+    if minutes < 1 or (minutes < 5 and round(minutes * 60) % 60):  # "90 sec", not "2 min"
         return f"{round(minutes * 60)} sec"
     whole = round(minutes)
     hours, mins = divmod(whole, 60)

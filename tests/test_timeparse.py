@@ -187,3 +187,18 @@ def test_ranges_round_trip(low, extra):
 )
 def test_more_ways_staff_write_times(text, expected):
     assert parse_when(text, now=NOW, tz=TZ) == expected.replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a minute or two", "1–2 min"),
+        ("an hour or two", "1–2 h"),
+        ("between 5 and 10 minutes", "5–10 min"),
+        ("5-10", "5–10 min"),
+        ("90 seconds", "90 sec"),
+        ("1 minute 30 seconds", "90 sec"),
+    ],
+)
+def test_more_lengths(text, shown):
+    assert describe_duration(parse_duration(text)) == shown
