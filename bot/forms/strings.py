@@ -164,7 +164,9 @@ CARD_SUMMARY_NOTE = (
     "The full report is shown only to whoever presses View report; each view is recorded."
 )
 CARD_AMENDS = "Addendum to {number}"
-CARD_PRECHECK_WARNING = "Pre-check answered “no”: {labels}."
+CARD_PRECHECK_WARNING = (
+    "Pre-check answers to look at (a condition of item 3.5 may not be met): {labels}."
+)
 CARD_FIELDS = {
     "called": "Call time",
     "submitted": "Submitted",
