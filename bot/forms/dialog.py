@@ -153,7 +153,7 @@ class Dialog:
             return Turn(
                 state, [Text(checked.error, "warning"), *self.prompt(state, now, brief=True)]
             )
-        if asking and spec.kind in FREE_TEXT and checked.value == said:
+        if asking and spec.kind in FREE_TEXT and checked.value != self.remembered.get(spec.name):
             state = _counted(state)
             state.pending = said
             return Turn(state, self._answer_or_ask(spec))
