@@ -8,7 +8,7 @@ import pytest
 from bot.forms import strings
 from bot.forms.spec import load_form
 from bot.render_text import render
-from tests.report_support import make_core, press, say
+from tests.report_support import REPORT_ANSWERS, make_core, press, say
 
 CONCERN = load_form("policy_concern")
 REPORT = load_form("emergency_call")
@@ -81,3 +81,16 @@ def test_titles_read_naturally_in_sentences(core):
     out = say(core, "help")
     assert "your Emergency-call written report" in out
     assert " a Emergency" not in out and " an Emergency" not in out
+
+
+def test_addendum_then_start_over_starts_the_addendum_to_that_report(core):
+    for line in ["report", *REPORT_ANSWERS, "submit"]:
+        say(core, line)
+    [report] = core.records.reports.find()
+    say(core, "concern")
+    offer = say(core, f"/edc addendum {report.number}")
+    assert strings.ADDENDUM_TITLE.format(number=report.number) in offer
+    out = say(core, "start over")
+    assert report.number in out
+    draft = core.records.drafts.open_for("console:u1")
+    assert draft.form == "addendum" and draft.state.context == {"amends": report.number}
