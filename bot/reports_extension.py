@@ -33,7 +33,7 @@ from bot.forms import strings
 from bot.forms.dialog import Dialog, Settings, Turn
 from bot.forms.spec import FormSpec, load_form
 from bot.forms.state import REVIEW, DialogState
-from bot.forms.validators import Context, check, display
+from bot.forms.validators import Context, check
 from bot.messages import Button, Buttons, Incoming, Reply, Text
 from bot.records import Records
 from bot.records.models import Draft, Report, Submission
@@ -331,9 +331,7 @@ class ReportsExtension:
             supervisor=answers.get(form.supervisor_field, "") if form.supervisor_field else "",
             event_at=dialog.event_time(state),
             started_at=datetime.fromisoformat(state.started_at),
-            fields=tuple(
-                (f.name, f.label, display(f, answers[f.name], self.settings.tz)) for f in visible
-            ),
+            fields=tuple((f.name, f.label, dialog.shown(f, state)) for f in visible),
             answers=answers,
             late_reason=next((answers[f.name] for f in visible if f.show_if == "late"), ""),
             warnings=tuple(f.label for f in visible if f.warn_if and answers[f.name] == f.warn_if),

@@ -270,3 +270,17 @@ def test_nobody_acknowledges_their_own_report(core):
     assert core.records.reports.get(report.number).acknowledgement is None
     out = say(core, f"/edc ack {report.number}", user="principal")
     assert strings.ACK_DONE.format(number=report.number) in out
+
+
+def test_a_time_from_a_part_of_the_day_reads_about_in_the_review_and_the_report(core):
+    lines = ["report", *REPORT_ANSWERS]
+    lines[STEPS.index("call_time") + 1] = "20 minutes ago"
+    script(core, lines)
+    out = script(core, ["edit call time", "about an hour ago"])
+    assert "Call time                        : about " in out
+    out = script(core, ["edit call time", "45 minutes ago"])  # exact again: no "about"
+    assert "Call time                        : about" not in out
+    script(core, ["edit call time", "about an hour ago", "submit"])
+    [report] = core.records.reports.find()
+    shown = dict((label, value) for _, label, value in report.fields)
+    assert shown["Call time"].startswith("about ")

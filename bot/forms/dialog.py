@@ -162,6 +162,8 @@ class Dialog:
     def _save(self, state: DialogState, spec: FieldSpec, checked: Checked, now: datetime) -> Turn:
         state = _counted(state)
         state.answers[spec.name] = checked.value
+        if spec.kind == "datetime":  # kept (never removed) so an edit only ever replaces
+            state.answers[approximate_key(spec.name)] = "about" if checked.approximate else ""
         notes = [Text(checked.note, "success")] if checked.note else []
         if spec.warn_if and checked.value == spec.warn_if:
             notes.append(Text(spec.warning, "warning"))
@@ -177,7 +179,7 @@ class Dialog:
 
     def _keep(self, state: DialogState, spec: FieldSpec, now: datetime) -> Turn:
         state = _counted(state)
-        kept = display(spec, state.answers[spec.name], self.settings.tz)
+        kept = self.shown(spec, state)
         state.step = self._next_step(state, now)
         return Turn(
             state, [Text(strings.KEPT.format(value=kept), "note"), *self.prompt(state, now)]
@@ -263,9 +265,7 @@ class Dialog:
         visible = self.visible(state, now)
         done, total = self.progress(state, now)
         heading = strings.STATUS_HEADING.format(title=self.title(state), done=done, total=total)
-        items = tuple(
-            (f.label, display(f, state.answers.get(f.name), self.settings.tz)) for f in visible
-        )
+        items = tuple((f.label, self.shown(f, state)) for f in visible)
         left = [f.label for f in visible if f.name not in state.answers]
         tail = (
             strings.STATUS_LEFT.format(fields=", ".join(left)) if left else strings.STATUS_ALL_DONE
@@ -325,7 +325,7 @@ class Dialog:
             parts.append(Text(self.form.privacy_reminder, "note"))
         help_text = spec.why
         if spec.name in state.answers:
-            current = display(spec, state.answers[spec.name], self.settings.tz)
+            current = self.shown(spec, state)
             help_text = f"{help_text} {strings.CURRENT_ANSWER.format(value=current)}".strip()
         if spec.remember and self.remembered.get(spec.name):
             help_text = (
@@ -348,10 +348,7 @@ class Dialog:
         return parts
 
     def review(self, state: DialogState, now: datetime) -> list[Part]:
-        items = tuple(
-            (f.label, display(f, state.answers.get(f.name), self.settings.tz))
-            for f in self.visible(state, now)
-        )
+        items = tuple((f.label, self.shown(f, state)) for f in self.visible(state, now))
         parts: list[Part] = [Fields(items, strings.REVIEW_HEADING.format(title=self.title(state)))]
         delay = self.delay(state, now)
         if delay is not None and self.form.delay_text:
@@ -370,6 +367,13 @@ class Dialog:
         personal details (see `_save`)."""
         first = next((f for f in self.visible(state, now) if f.privacy), None)
         return first is spec and spec.name not in state.answers
+
+    def shown(self, spec: FieldSpec, state: DialogState) -> str:
+        """An answer as staff read it back; a time read from "this morning" says "about"."""
+        value = display(spec, state.answers.get(spec.name), self.settings.tz)
+        if state.answers.get(approximate_key(spec.name)) and state.answers.get(spec.name):
+            return strings.APPROXIMATE.format(value=value)
+        return value
 
     def progress(self, state: DialogState, now: datetime) -> tuple[int, int]:
         visible = self.visible(state, now)
@@ -463,6 +467,11 @@ class Dialog:
                 )
             ),
         ]
+
+
+def approximate_key(name: str) -> str:
+    """Where a draft notes that the time in `name` is approximate ("this morning")."""
+    return f"{name}~"
 
 
 def matching_fields(fields: list[FieldSpec], arg: str) -> list[FieldSpec]:

@@ -36,6 +36,7 @@ TIME_APPROXIMATE = (
 )
 CURRENT_ANSWER = "Current answer: {value} — press Enter (or type keep) to leave it as it is."
 KEPT = "Kept: {value}."
+APPROXIMATE = "about {value}"
 TAKEN_AS = "Taken as: {value}."
 REMEMBERED = "Last time you named {value} — type “same” to use it again."
 CANNOT_SKIP = "This question can't be skipped. {prompt_hint}"

@@ -44,6 +44,7 @@ class Checked:
     value: str = ""
     error: str = ""
     note: str = ""  # said back on success ("Got it: Fri 28 Nov, 7:45 AM EST")
+    approximate: bool = False  # a time read from a part of the day or "about"
 
 
 Validator = Callable[[FieldSpec, str, Context], Checked]
@@ -108,7 +109,8 @@ def past_datetime(field: FieldSpec, value: str, ctx: Context) -> Checked:
     note = confirmed.format(
         when=describe(moment, ctx.tz), ago=elapsed(ctx.now - moment), label=field.label
     )
-    return Checked(True, moment.astimezone(UTC).isoformat(timespec="seconds"), note=note)
+    stored = moment.astimezone(UTC).isoformat(timespec="seconds")
+    return Checked(True, stored, note=note, approximate=when.approximate)
 
 
 def duration(field: FieldSpec, value: str, ctx: Context) -> Checked:
