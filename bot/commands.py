@@ -41,6 +41,69 @@ _QUESTION_START = re.compile(
     r"may|must|if|will)\b",
     re.IGNORECASE,
 )
+_AUXILIARIES = frozenset(
+    [
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "have",
+        "has",
+    ]
+)
+_SUBJECTS = frozenset(
+    [
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "it",
+        "staff",
+        "teachers",
+        "teacher",
+        "employees",
+        "employee",
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "this",
+        "that",
+        "there",
+        "someone",
+        "anyone",
+        "somebody",
+        "anybody",
+        "one",
+        "parents",
+        "parent",
+        "students",
+        "student",
+        "me",
+        "coaches",
+        "coach",
+    ]
+)
+_WH = frozenset(["what", "how", "when", "who", "whom", "whose", "why", "where", "which"])
+_ASK_WORDS = re.compile(r"[a-z0-9']+")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+_LONGEST_QUESTION = 30  # words; a longer message without "?" is an account, not a question
 _REPORT_INTENT = re.compile(
     r"\b(file|start|submit|write|make|fill\s+out|fill\s+in|begin|open|create|do)\b.{0,40}?"
     r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b",
@@ -57,6 +120,7 @@ _ABOUT_POLICY = re.compile(
     r"revision|date)\b|\bwho\s+(wrote|adopted|approved)\b.{0,20}\bpolicy\b",
     re.IGNORECASE,
 )
+_NAMED_CLAUSE = re.compile(r"^\s*(?:/?edc\s+)?(?:clause|section|item|§)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -98,3 +162,29 @@ def parse(text: str) -> Command:
 
 def _is_question(text: str) -> bool:
     return text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))
+
+
+def is_question(text: str) -> bool:
+    """Whether `text` plainly is a question: it ends with "?", or it is one short sentence
+    that opens the way questions do ("can I …", "should staff …", "what should I …").
+    Statements that merely start with such a word ("when the bell rang …", "could not reach
+    them", "did not answer") are not questions."""
+    text = clean(text)
+    if text.endswith("?"):
+        return True
+    words = _ASK_WORDS.findall(text.lower())
+    if not 3 <= len(words) <= _LONGEST_QUESTION or _SENTENCE_BREAK.search(text.rstrip(".!")):
+        return False
+    first, second = words[0], words[1]
+    if first in _AUXILIARIES:
+        return second in _SUBJECTS
+    return first in _WH and (second in _AUXILIARIES or second in ("if", "about", "happens"))
+
+
+def wants_lookup(text: str) -> bool:
+    """Whether `text` plainly asks for the policy itself: "clause 3.5", "section 2", "policy",
+    "why". A bare number is not: at a question it is more likely a mistaken answer."""
+    command = parse(text)
+    if command.name == "clause":
+        return bool(_NAMED_CLAUSE.match(clean(text)))
+    return command.name in ("policy", "why")

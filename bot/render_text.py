@@ -1,13 +1,30 @@
-"""Plain-text rendering of replies: the console's output and every platform's fallback text."""
+"""Plain-text rendering of replies: the console's output and every platform's fallback text.
+
+Plain text has no buttons and no markup: a button that has a typed equivalent is shown as the
+command to type ("/edc 3.5  Contact students…"); the dialog's own buttons are left out, because
+the dialog's text already says what to type (submit, edit, skip, resume, start over, yes/no).
+Slack-style *bold* and _italic_ lose their markers. `fit` wraps the result to a terminal.
+"""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
-from bot.messages import Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
+from bot.messages import Button, Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
 
 WIDTH = 96
-TYPEABLE = frozenset({"clause.show", "report.start"})
+# A button's typed equivalent, by action; "{value}" is the button's value.
+TYPED = {
+    "clause.show": "/edc {value}",
+    "report.start": "/edc report",
+    "concern.start": "/edc concern",
+    "report.ack": "/edc ack {value}",
+    "report.view": "/edc view {value}",
+}
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_HANGING = re.compile(r"^(\s*(?:> |— |.{1,40}? — |.{1,40}? : |\(|[-•✓⚠] )?)")
 
 
 def render(reply: Reply, *, width: int | None = WIDTH) -> str:
@@ -19,9 +36,9 @@ def render(reply: Reply, *, width: int | None = WIDTH) -> str:
 def _part(part, width: int | None = WIDTH) -> list[str]:
     if isinstance(part, Text):
         prefix = {"warning": "⚠ ", "success": "✓ "}.get(part.style, "")
-        return [prefix + part.text]
+        return (prefix + unmark(part.text)).splitlines() or [""]
     if isinstance(part, Verdict):
-        return [f"{part.label.upper()}: {part.sentence}"]
+        return [f"{part.label.upper()}: {unmark(part.sentence)}"]
     if isinstance(part, Quote):
         if width is None:
             body = "> " + " ".join(part.text.split())
@@ -29,9 +46,9 @@ def _part(part, width: int | None = WIDTH) -> list[str]:
             body = textwrap.fill(part.text, width - 2, initial_indent="> ", subsequent_indent="> ")
         return [f"[{part.clause_id}] {part.title}", body]
     if isinstance(part, Buttons):
-        # Text has no buttons: show only those with a typed equivalent (clause links, commands).
-        labels = [f"[{b.label}]" for b in part.buttons if b.action in TYPEABLE]
-        return ["  " + "   ".join(labels)] if labels else []
+        typed = [(_typed(b), b) for b in part.buttons if b.action in TYPED]
+        column = max((len(command) for command, _ in typed), default=0)
+        return [f"  {command.ljust(column)}  {_label(b)}" for command, b in typed]
     if isinstance(part, Fields):
         label_width = max((len(k) for k, _ in part.items), default=0)
         lines = [part.title] if part.title else []
@@ -43,7 +60,8 @@ def _part(part, width: int | None = WIDTH) -> list[str]:
     if isinstance(part, Prompt):
         lines = [part.question]
         if part.choices:
-            lines.append("  " + "  ".join(f"[{label}]" for _, label in part.choices))
+            numbered = "   ".join(f"{n} {label}" for n, (_, label) in enumerate(part.choices, 1))
+            lines.append(f"  {numbered}" if part.kind == "choice" else "  yes / no")
         if part.example:
             lines.append(f"  e.g. {part.example}")
         if part.help:
@@ -52,3 +70,41 @@ def _part(part, width: int | None = WIDTH) -> list[str]:
     if isinstance(part, Footer):
         return [f"— {part.text}"]
     return []
+
+
+def unmark(text: str) -> str:
+    """Slack-style *bold* and _italic_ without their markers (snake_case words are left alone)."""
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+def fit(text: str, columns: int | None) -> str:
+    """Wrap every line of rendered text to `columns`, continuing under the line's own indent
+    (a quote's "> ", a help line's text after " — "). None: as it is."""
+    if not columns or columns < 20:
+        return text
+    return "\n".join(_fit_line(line, columns) for line in text.split("\n"))
+
+
+def _fit_line(line: str, columns: int) -> str:
+    if len(line) <= columns:
+        return line
+    lead = _HANGING.match(line).group(1)
+    indent = lead if lead.strip() == ">" else " " * len(lead)
+    if len(indent) > columns // 2:
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.fill(
+        line,
+        columns,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+
+
+def _typed(button: Button) -> str:
+    return TYPED[button.action].format(value=button.value)
+
+
+def _label(button: Button) -> str:
+    """A clause button's label without its number, which the typed command already shows."""
+    return button.label.removeprefix(button.value).strip() or button.label

@@ -4,11 +4,15 @@ saves the draft after every turn, and turns outcomes into records, deliveries an
 Rules (the same on every surface):
 - A dialog runs only in a private conversation; started elsewhere, a short note goes where it
   was asked and the dialog itself goes to the user's DM (`Reply.to == "dm"`).
-- While a draft is open, every message in the private conversation is an answer, except the
-  dialog commands (back, skip, edit, status, cancel, help, submit, resume, drafts, ack, view)
-  and a policy question: text starting with "?" or "/edc" is always a question, and at a
-  choice, yes/no or date step anything that isn't a valid answer but reads like a question is
-  answered too. After the answer, the current question is asked again.
+- While a draft is open, every message in the private conversation is read as an answer to the
+  current question first (bot/forms/dialog.py), except the dialog commands (back, skip, edit,
+  status, cancel, help, submit, resume, drafts, ack, view, start over). Text starting with "?"
+  or "/edc" is always a policy question; otherwise only a reply that is not a valid answer and
+  plainly is a question goes to the policy lookup. Either way the bot says it is answering a
+  question, answers, and repeats the question it is waiting for.
+- A command names its form: `/edc concern` while an emergency-call draft is open offers to
+  resume that draft or start over, and "start over" then starts the concern notice.
+- Nobody acknowledges a report they filed themselves, on any surface.
 - Button values: dialog.answer "field=value", dialog.skip/dialog.edit "field", report.ack and
   report.view "<number>"; a press meant for an earlier question is ignored with a note, so
   double-clicks and stale buttons never answer the wrong question.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,7 +33,7 @@ from bot.forms import strings
 from bot.forms.dialog import Dialog, Settings, Turn
 from bot.forms.spec import FormSpec, load_form
 from bot.forms.state import REVIEW, DialogState
-from bot.forms.validators import Context, check, display
+from bot.forms.validators import Context, check
 from bot.messages import Button, Buttons, Incoming, Reply, Text
 from bot.records import Records
 from bot.records.models import Draft, Report, Submission
@@ -41,8 +45,11 @@ START_ACTIONS = {"report.start": "emergency_call", "concern.start": "policy_conc
 ADDENDUM_FORM = "addendum"
 NUMBER = re.compile(r"^[A-Z]+(?:-[A-Z])?-\d{4}-\d{4,}(?:-A\d+)?$")
 QUESTION_PREFIX = re.compile(r"^\s*(?:\?|/?edc\b)", re.IGNORECASE)
-START_OVER = frozenset({"start over", "new", "new report", "start again", "restart"})
-PICK_STEPS = frozenset({"choice", "yes_no", "datetime"})
+START_OVER = frozenset(
+    {"start over", "new", "new report", "start again", "restart", "start a new one", "begin again"}
+)
+# Saved in an open draft's context when a command named another form: "start over" starts it.
+NEXT_FORM, NEXT_AMENDS = "next_form", "next_amends"
 DIALOG_COMMANDS = frozenset(
     {"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"}
 )
@@ -167,24 +174,35 @@ class ReportsExtension:
         if command.name in FORMS_BY_COMMAND:
             return self._start(incoming, FORMS_BY_COMMAND[command.name], draft)
         if draft is None:
-            return [_note(strings.NO_DRAFTS)] if command.name in DIALOG_COMMANDS else None
+            # With nothing open, "help" is the bot's help; other dialog commands say so.
+            wanted = command.name in DIALOG_COMMANDS and command.name != "help"
+            return [_note(strings.NO_DRAFTS)] if wanted else None
         if not incoming.is_private:
             return None  # answers are taken only in private; channel chatter is not an answer
-        if " ".join(incoming.text.lower().split()) in START_OVER:
+        if " ".join(incoming.text.lower().strip(" .!").split()) in START_OVER:
             return self._start_over(incoming, draft)
         return self._dialog_turn(incoming, command, draft)
 
     def _dialog_turn(self, incoming: Incoming, command: Command, draft: Draft) -> list[Reply]:
         dialog = self._dialog(load_form(draft.form), draft.user_key)
-        now, state = self.clock(), draft.state
+        now = self.clock()
+        draft = self._forget_next_form(draft, now)
+        state = draft.state
         if QUESTION_PREFIX.match(incoming.text) and command.name not in DIALOG_COMMANDS:
             return self._question(incoming, command, dialog, state, now)
         if command.name in DIALOG_COMMANDS:
             return self._apply(incoming, draft, dialog, self._command(dialog, state, command, now))
-        turn = dialog.answer(state, incoming.text, now)
-        if turn.state is state and self._reads_as_question(dialog, state, command):
-            return self._question(incoming, command, dialog, state, now)
-        return self._apply(incoming, draft, dialog, turn)
+        return self._apply(incoming, draft, dialog, dialog.answer(state, incoming.text, now))
+
+    def _forget_next_form(self, draft: Draft, now: datetime) -> Draft:
+        """Any turn but "start over" answers the offer to resume: the other form is dropped."""
+        if NEXT_FORM not in draft.state.context:
+            return draft
+        state = replace(draft.state, context=dict(draft.state.context))
+        state.context.pop(NEXT_FORM, None)
+        state.context.pop(NEXT_AMENDS, None)
+        self.records.drafts.save(draft.id, state, now)
+        return replace(draft, state=state)
 
     def _command(self, dialog: Dialog, state: DialogState, command: Command, now: datetime) -> Turn:
         if command.name == "edit":
@@ -192,17 +210,6 @@ class ReportsExtension:
         if command.name == "resume":
             return dialog.resume(state, now)
         return getattr(dialog, command.name)(state, now)
-
-    def _reads_as_question(self, dialog: Dialog, state: DialogState, command: Command) -> bool:
-        """An invalid answer at a pick-one step that looks like a policy question."""
-        spec = dialog.form.field(state.step)
-        if spec is None or spec.kind not in PICK_STEPS:
-            return False
-        return command.name in ("clause", "policy", "why") or (
-            command.name == "question"
-            and parse(command.arg + "?").name == "question"
-            and (command.arg.rstrip().endswith("?") or len(command.arg.split()) >= 4)
-        )
 
     def _question(
         self,
@@ -212,12 +219,18 @@ class ReportsExtension:
         state: DialogState,
         now: datetime,
     ) -> list[Reply]:
+        """A policy question asked mid-dialog: say so, answer it, then repeat the question."""
         text = incoming.text.strip()
         if text.startswith("?"):
             command = parse(text[1:])
+        if command.name in ("empty", "greeting", "thanks") or command.name in DIALOG_COMMANDS:
+            command = Command("help")
+        title = dialog.title(state)
+        aside = Reply((Text(strings.QUESTION_ASIDE.format(title=title), "note"),), kind="note")
         answers = self.bot.respond(incoming, command)
-        again = Reply(tuple(dialog.prompt(state, now, brief=True)), kind="dialog")
-        return [*answers, again]
+        back = Text(strings.BACK_TO_FORM.format(title=title), "note")
+        again = Reply((back, *dialog.prompt(state, now, brief=True)), kind="dialog")
+        return [aside, *answers, again]
 
     # ---- buttons and form submissions ------------------------------------------------------
 
@@ -235,11 +248,11 @@ class ReportsExtension:
             return list(result.replies) or [_note(_errors_text(result.errors))]
         if action.name == "report.new":
             draft = self.records.drafts.open_for(key)
-            return (
-                self._start_over(incoming, draft)
-                if draft
-                else self._start(incoming, action.value, None)
-            )
+            if draft is None:
+                return self._start(incoming, action.value or "emergency_call", None)
+            if action.value and action.value != draft.form:
+                return self._start_over(incoming, draft, action.value)
+            return self._start_over(incoming, draft)
         if not action.name.startswith("dialog.") and action.name != "report.resume":
             return None
         draft = self.records.drafts.open_for(key)
@@ -266,6 +279,10 @@ class ReportsExtension:
             return dialog.edit(state, value, now)
         if name == "dialog.cancel_confirm":
             return dialog.confirm_cancel(state, value == "yes", now)
+        if name == "dialog.pending":
+            if not state.pending:
+                return self._stale(dialog, state, now)
+            return dialog.answer(state, value, now)
         simple = {
             "dialog.back": dialog.back,
             "dialog.status": dialog.status,
@@ -292,9 +309,10 @@ class ReportsExtension:
             report = self._file(incoming, dialog, draft, turn.state, now)
             return [self._receipt(report)]
         if turn.state is not draft.state:
-            self.records.drafts.save(
-                draft.id, turn.state, now
-            )  # saved before the next question shows
+            self.records.drafts.save(draft.id, turn.state, now)  # before the next question shows
+        if turn.outcome == "question":
+            asked = replace(incoming, text=turn.question)
+            return self._question(asked, parse(turn.question), dialog, turn.state, now)
         return self._dialog_replies(incoming, turn.parts)
 
     def _file(
@@ -313,9 +331,7 @@ class ReportsExtension:
             supervisor=answers.get(form.supervisor_field, "") if form.supervisor_field else "",
             event_at=dialog.event_time(state),
             started_at=datetime.fromisoformat(state.started_at),
-            fields=tuple(
-                (f.name, f.label, display(f, answers[f.name], self.settings.tz)) for f in visible
-            ),
+            fields=tuple((f.name, f.label, dialog.shown(f, state)) for f in visible),
             answers=answers,
             late_reason=next((answers[f.name] for f in visible if f.show_if == "late"), ""),
             warnings=tuple(f.label for f in visible if f.warn_if and answers[f.name] == f.warn_if),
@@ -352,7 +368,7 @@ class ReportsExtension:
     ) -> list[Reply]:
         form = load_form(form_name)
         if draft is not None:
-            return self._offer_resume(incoming, draft)
+            return self._offer_resume(incoming, draft, form_name, context or {})
         dialog = self._dialog(form, user_key(incoming))
         now = self.clock()
         turn = dialog.start(now, context)
@@ -365,15 +381,39 @@ class ReportsExtension:
             parts.append(Buttons((Button(strings.BUTTON_WHOLE_FORM, FORM_OPEN, form.name),)))
         return self._dialog_replies(incoming, parts, title=dialog.title(turn.state))
 
-    def _start_over(self, incoming: Incoming, draft: Draft) -> list[Reply]:
+    def _start_over(self, incoming: Incoming, draft: Draft, form_name: str = "") -> list[Reply]:
+        """Cancel the open draft and start the form last asked for (or the same one again)."""
+        context = draft.state.context
+        wanted = form_name or context.get(NEXT_FORM) or draft.form
+        if wanted == context.get(NEXT_FORM):
+            fresh = {"amends": context[NEXT_AMENDS]} if context.get(NEXT_AMENDS) else {}
+        else:
+            fresh = {k: v for k, v in context.items() if k not in (NEXT_FORM, NEXT_AMENDS)}
+            fresh = fresh if wanted == draft.form else {}
         self.records.drafts.cancel(draft.id, actor=draft.user_key, now=self.clock())
-        return self._start(incoming, draft.form, None, draft.state.context)
+        return self._start(incoming, wanted, None, fresh)
 
-    def _offer_resume(self, incoming: Incoming, draft: Draft) -> list[Reply]:
+    def _offer_resume(
+        self, incoming: Incoming, draft: Draft, wanted: str, context: dict[str, str]
+    ) -> list[Reply]:
+        """A form was asked for while a draft is open: resume it, or start over with the form
+        asked for (remembered in the draft, so a typed "start over" starts the right one)."""
+        now = self.clock()
         dialog = self._dialog(load_form(draft.form), draft.user_key)
-        done, total = dialog.progress(draft.state, self.clock())
-        text = strings.OPEN_DRAFT.format(
+        state = replace(draft.state, context=dict(draft.state.context))
+        state.context[NEXT_FORM] = wanted
+        state.context.pop(NEXT_AMENDS, None)
+        if context.get("amends"):
+            state.context[NEXT_AMENDS] = context["amends"]
+        self.records.drafts.save(draft.id, state, now)
+        done, total = dialog.progress(draft.state, now)
+        new = self._dialog(load_form(wanted), draft.user_key).title(
+            DialogState(wanted, "", "", context=context)
+        )
+        same = wanted == draft.form and not context
+        text = (strings.OPEN_DRAFT if same else strings.OPEN_DRAFT_OTHER).format(
             title=dialog.title(draft.state),
+            new_title=new,
             done=done,
             total=total,
             started=describe(draft.created_at, self.settings.tz),
@@ -381,7 +421,7 @@ class ReportsExtension:
         buttons = Buttons(
             (
                 Button(strings.BUTTON_RESUME, "report.resume", draft.id, style="primary"),
-                Button(strings.BUTTON_START_OVER, "report.new", draft.form),
+                Button(strings.BUTTON_START_OVER, "report.new", wanted),
             )
         )
         return self._dialog_replies(
@@ -444,6 +484,8 @@ class ReportsExtension:
 
     def _acknowledge(self, incoming: Incoming, number: str) -> Reply:
         report = self.records.reports.get(number)
+        if report.user_key == user_key(incoming):
+            return _note(strings.ACK_OWN.format(number=number))
         notices = [("update", p.platform, p.destination) for p in self.records.outbox.posts(number)]
         notices.append(("notice", report.platform, report.user_id))
         report, first = self.records.reports.acknowledge(

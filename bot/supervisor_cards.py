@@ -65,7 +65,9 @@ class Cards:
             (labels["supervisor"], report.supervisor),
         ]
         if report.event_at:
-            items.append((labels["called"], describe(report.event_at, self.tz)))
+            spec = self._spec(report.form)  # the form's own clock label: "When you became aware"
+            clock = spec.field(spec.clock_field).label if spec and spec.clock_field else ""
+            items.append((clock or labels["called"], describe(report.event_at, self.tz)))
         items.append((labels["submitted"], describe(report.submitted_at, self.tz)))
         if report.delay_seconds is not None:
             delay = elapsed(timedelta(seconds=report.delay_seconds))

@@ -1,5 +1,7 @@
 """`python app.py chat` as a subprocess with real stdin/stdout."""
 
+from bot import strings
+from bot.forms import strings as forms_strings
 from tests.conftest import run_app
 
 
@@ -18,8 +20,18 @@ def test_console_answers_questions_and_commands(tmp_path, policy):
     assert "What the policy says" in out or "[3.5]" in out or "[2]" in out
     assert "3.12  " + policy.clause("3.12").title in out
     assert "Staff members should not access their private Facebook" in out
-    assert "/edc report" in out
     assert "no clause 3.99" in out
+
+
+def test_help_prints_the_help_not_the_drafts(tmp_path):
+    """`help` and `/edc help` with no report open are the bot's help (the old test passed on
+    "You have no unfinished reports…", which also mentions /edc report)."""
+    first_line = strings.HELP.splitlines()[0].split(" policy ")[0]
+    for command in ("help", "/edc help"):
+        out = chat([command], tmp_path)
+        assert first_line in out, out
+        assert forms_strings.NO_DRAFTS not in out
+        assert "/edc concern" in out and "*" not in out  # plain text: no mrkdwn asterisks
 
 
 def test_console_prefix_is_optional(tmp_path):

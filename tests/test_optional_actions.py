@@ -29,4 +29,5 @@ def test_teams_cards_omit_optional_actions_and_keep_the_rest():
 def test_console_shows_only_what_can_be_typed():
     text = render_text(REPLY)
     assert "Fill in as a form" not in text and "Share in channel" not in text
-    assert "[3.5 Contact students]" in text
+    assert "/edc 3.5  Contact students" in text  # a button shown as the command to type
+    assert "[" not in text  # nothing that looks pressable

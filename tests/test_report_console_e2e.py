@@ -18,17 +18,21 @@ def chat(tmp_path, lines, **env):
 
 
 def test_full_report_is_filed_delivered_and_acknowledged(tmp_path):
-    out = chat(tmp_path, ["/edc report", *REPORT_ANSWERS, "submit"])
+    out = chat(tmp_path, ["/edc report", *REPORT_ANSWERS, "submit"], USER="pat.teacher")
     number = re.search(r"number (EDC-\d{4}-\d{4})", out).group(1)
     assert strings.RECEIPT.split("{")[0] in out
     log = (tmp_path / LOG_NAME).read_text()
     assert log.count(f"key={number}:post:console:supervisors") == 1
     assert CONTENT not in log and "Ms Rivera" in log  # the log keeps only the summary
 
-    out = chat(tmp_path, [f"/edc ack {number}", f"/edc ack {number}"])
+    out = chat(tmp_path, [f"/edc ack {number}"], USER="pat.teacher")
+    assert strings.ACK_OWN.format(number=number) in out  # nobody acknowledges their own report
+    assert strings.ACK_DONE.format(number=number) not in out
+
+    out = chat(tmp_path, [f"/edc ack {number}", f"/edc ack {number}"], USER="principal")
     assert strings.ACK_DONE.format(number=number) in out
     assert "was already acknowledged" in out
-    assert "[direct message to console-user]" in out and "was acknowledged by console-user" in out
+    assert "[direct message to pat.teacher]" in out and "was acknowledged by principal" in out
     assert "update of" in (tmp_path / LOG_NAME).read_text()
 
 

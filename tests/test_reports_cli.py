@@ -23,9 +23,11 @@ def _two_reports(tmp_path):
         "report",
         *REPORT_ANSWERS,
         "submit",
-        "ack EDC-2026-0001",
     ]
-    proc = run_app("chat", stdin="\n".join(lines) + "\n", env=chat_env(tmp_path))
+    proc = run_app("chat", stdin="\n".join(lines) + "\n", env=chat_env(tmp_path, USER="teacher"))
+    assert proc.returncode == 0
+    # A reporter cannot acknowledge their own report: the supervisor does, as another user.
+    proc = run_app("chat", stdin="ack EDC-2026-0001\n", env=chat_env(tmp_path, USER="principal"))
     assert proc.returncode == 0
 
 

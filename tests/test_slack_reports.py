@@ -232,7 +232,7 @@ def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
     values = {
         "confidential": {"type": "radio_buttons", "selected_option": {"value": "yes"}},
         "emergency": {"type": "radio_buttons", "selected_option": {"value": "yes"}},
-        "no_other_method": {"type": "radio_buttons", "selected_option": {"value": "yes"}},
+        "other_way": {"type": "radio_buttons", "selected_option": {"value": "no"}},
         "call_time": {"type": "datetimepicker", "selected_date_time": int(call_time.timestamp())},
         "party_type": {"type": "static_select", "selected_option": {"value": "parent"}},
         "phone": {"type": "static_select", "selected_option": {"value": "personal"}},

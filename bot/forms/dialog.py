@@ -13,14 +13,77 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.forms import strings
+from bot.commands import is_question, wants_lookup
+from bot.forms import privacy, strings
+from bot.forms.meaning import normalise, yes_or_no
 from bot.forms.spec import FieldSpec, FormSpec
 from bot.forms.state import CONFIRM_CANCEL, REVIEW, DialogState
-from bot.forms.validators import Context, check, display
+from bot.forms.validators import Checked, Context, check, display
 from bot.messages import Button, Buttons, Fields, Footer, Part, Prompt, Text
 from bot.timeparse import describe, elapsed
 
 YES_NO_CHOICES = (("yes", strings.YES), ("no", strings.NO))
+FREE_TEXT = frozenset({"text", "long_text"})
+# Replies at the review that mean "send it".
+SUBMIT_WORDS = frozenset(
+    [
+        "submit",
+        "send",
+        "yes",
+        "y",
+        "yep",
+        "yeah",
+        "ok",
+        "okay",
+        "sure",
+        "done",
+        "confirm",
+        "confirmed",
+        "correct",
+        "go",
+        "finish",
+        "file",
+    ]
+    + [
+        "send it",
+        "submit it",
+        "looks good",
+        "look good",
+        "all good",
+        "looks right",
+        "looks fine",
+        "that's right",
+        "thats right",
+        "that's fine",
+        "go ahead",
+        "send the report",
+        "submit the report",
+        "yes send",
+        "yes send it",
+        "yes submit",
+        "yes please",
+        "ok send",
+        "ok send it",
+        "i'm done",
+        "im done",
+        "all done",
+        "file it",
+        "lgtm",
+    ]
+)
+# While editing a field that has an answer: an empty reply or one of these keeps it.
+KEEP_WORDS = frozenset({"keep", "keep it", "same as before", "no change", "unchanged", "as is"})
+# After "answer or ask?": which of the two the reply chose.
+ANSWER_WORDS = frozenset(
+    ["answer", "save", "keep", "yes", "y", "mine"]
+    + ["my answer", "it's my answer", "its my answer", "this is my answer", "save it"]
+    + ["it is my answer", "that's my answer", "save as my answer", "it's an answer"]
+)
+ASK_WORDS = frozenset(
+    ["ask", "question", "policy", "lookup", "no"]
+    + ["ask it", "ask the policy bot", "ask the bot", "look it up", "look up", "a question"]
+    + ["it's a question", "its a question", "ask policy", "ask the policy"]
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +96,8 @@ class Settings:
 class Turn:
     state: DialogState
     parts: list[Part] = field(default_factory=list)
-    outcome: str = ""  # "" | "submit" | "cancelled"
+    outcome: str = ""  # "" | "submit" | "cancelled" | "question" (look up `question`)
+    question: str = ""  # the policy question to answer before asking again
 
 
 class Dialog:
@@ -64,23 +128,93 @@ class Dialog:
     # ---- what the user can do -------------------------------------------------------------
 
     def answer(self, state: DialogState, text: str, now: datetime) -> Turn:
+        """Every reply is read as an answer to the current question first. Only a reply that is
+        not a valid answer and plainly is a question (or asks for a clause) becomes a policy
+        question (outcome "question"); a valid free-text answer that plainly is a question is
+        held until the user says whether it is their answer."""
+        said = (text or "").strip()
         if state.step == CONFIRM_CANCEL:
-            return self.confirm_cancel(state, text.strip().lower() in ("yes", "y"), now)
+            return self.confirm_cancel(state, yes_or_no(said) == "yes", now)
         if state.step == REVIEW:
-            return Turn(state, [Text(strings.AT_REVIEW, "note"), *self._review_buttons()])
+            return self._at_review(state, said, now)
         spec = self.form.field(state.step)
-        checked = check(spec, text, self._context(spec, now))
+        if state.pending:
+            settled = self._settle(state, spec, said, now)
+            if settled is not None:
+                return settled
+            state = _counted(state)  # neither: a fresh reply to the question
+        if spec.name in state.answers and (not said or normalise(said) in KEEP_WORDS):
+            return self._keep(state, spec, now)
+        checked = check(spec, said, self._context(spec, now))
+        asking = is_question(said)
         if not checked.ok:
+            if said and (asking or wants_lookup(said)):
+                return Turn(state, outcome="question", question=said)
             return Turn(
                 state, [Text(checked.error, "warning"), *self.prompt(state, now, brief=True)]
             )
+        if asking and spec.kind in FREE_TEXT and checked.value != self.remembered.get(spec.name):
+            state = _counted(state)
+            state.pending = said
+            return Turn(state, self._answer_or_ask(spec))
+        return self._save(state, spec, checked, now)
+
+    def _save(self, state: DialogState, spec: FieldSpec, checked: Checked, now: datetime) -> Turn:
         state = _counted(state)
         state.answers[spec.name] = checked.value
+        if spec.kind == "datetime":  # kept (never removed) so an edit only ever replaces
+            state.answers[approximate_key(spec.name)] = "about" if checked.approximate else ""
         notes = [Text(checked.note, "success")] if checked.note else []
         if spec.warn_if and checked.value == spec.warn_if:
             notes.append(Text(spec.warning, "warning"))
+        found = privacy.findings(checked.value) if spec.privacy else ()
+        if found:
+            what = " and ".join(strings.PRIVACY_WHAT[kind] for kind in found)
+            reminder = strings.PRIVACY_AGAIN.format(
+                what=what, reminder=self.form.privacy_reminder, label=spec.label
+            )
+            notes.append(Text(reminder, "note"))
         state.step = self._next_step(state, now)
         return Turn(state, [*notes, *self.prompt(state, now)])
+
+    def _keep(self, state: DialogState, spec: FieldSpec, now: datetime) -> Turn:
+        state = _counted(state)
+        kept = self.shown(spec, state)
+        state.step = self._next_step(state, now)
+        return Turn(
+            state, [Text(strings.KEPT.format(value=kept), "note"), *self.prompt(state, now)]
+        )
+
+    def _settle(self, state: DialogState, spec: FieldSpec, said: str, now: datetime) -> Turn | None:
+        """The reply to "did you mean to ask, or is this your answer?" — or None if it is
+        neither (then it is read as a fresh reply to the question)."""
+        choice = normalise(said)
+        if choice in ANSWER_WORDS:
+            checked = check(spec, state.pending, self._context(spec, now))
+            return self._save(state, spec, checked, now) if checked.ok else None
+        if choice in ASK_WORDS:
+            question = state.pending
+            state = _counted(state)
+            return Turn(state, outcome="question", question=question)
+        return None
+
+    def _answer_or_ask(self, spec: FieldSpec) -> list[Part]:
+        return [
+            Text(strings.ANSWER_OR_ASK),
+            Buttons(
+                (
+                    Button(strings.BUTTON_SAVE_ANSWER, "dialog.pending", "answer", style="primary"),
+                    Button(strings.BUTTON_ASK_POLICY, "dialog.pending", "ask"),
+                )
+            ),
+        ]
+
+    def _at_review(self, state: DialogState, said: str, now: datetime) -> Turn:
+        if normalise(said) in SUBMIT_WORDS:
+            return self.submit(state, now)
+        if is_question(said) or wants_lookup(said):
+            return Turn(state, outcome="question", question=said)
+        return Turn(state, [*self._at_review_note(state, now), *self._review_buttons()])
 
     def back(self, state: DialogState, now: datetime) -> Turn:
         visible = self.visible(state, now)
@@ -107,7 +241,7 @@ class Dialog:
 
     def edit(self, state: DialogState, arg: str, now: datetime) -> Turn:
         visible = self.visible(state, now)
-        labels = ", ".join(_short(f) for f in visible)
+        labels = ", ".join(f"{n} {f.label}" for n, f in enumerate(visible, 1))
         if not arg.strip():
             return Turn(
                 state,
@@ -116,10 +250,13 @@ class Dialog:
                     *self.prompt(state, now, brief=True),
                 ],
             )
-        spec = find_field(visible, arg)
-        if spec is None:
-            message = strings.UNKNOWN_FIELD.format(arg=arg.strip()[:60], fields=labels)
+        candidates = matching_fields(visible, arg)
+        if len(candidates) != 1:
+            template = strings.EDIT_AMBIGUOUS if candidates else strings.UNKNOWN_FIELD
+            named = ", ".join(f.label for f in candidates) or labels
+            message = template.format(arg=arg.strip()[:60], fields=named)
             return Turn(state, [Text(message, "warning"), *self.prompt(state, now, brief=True)])
+        spec = candidates[0]
         state = _counted(state)
         state.step = spec.name  # the old answer stays until a new one replaces it
         return Turn(state, self.prompt(state, now))
@@ -128,9 +265,7 @@ class Dialog:
         visible = self.visible(state, now)
         done, total = self.progress(state, now)
         heading = strings.STATUS_HEADING.format(title=self.title(state), done=done, total=total)
-        items = tuple(
-            (f.label, display(f, state.answers.get(f.name), self.settings.tz)) for f in visible
-        )
+        items = tuple((f.label, self.shown(f, state)) for f in visible)
         left = [f.label for f in visible if f.name not in state.answers]
         tail = (
             strings.STATUS_LEFT.format(fields=", ".join(left)) if left else strings.STATUS_ALL_DONE
@@ -141,7 +276,7 @@ class Dialog:
         )
 
     def help(self, state: DialogState, now: datetime) -> Turn:
-        example = _short(self.visible(state, now)[-1])
+        example = self.visible(state, now)[-1].label
         text = strings.DIALOG_HELP.format(title=self.title(state), example_field=example)
         return Turn(state, [Text(text), *self.prompt(state, now, brief=True)])
 
@@ -182,15 +317,15 @@ class Dialog:
             return self._cancel_prompt(state)
         if state.step == REVIEW:
             if brief:
-                return [Text(strings.AT_REVIEW, "note"), *self._review_buttons()]
+                return [*self._at_review_note(state, now), *self._review_buttons()]
             return self.review(state, now)
         spec = self.form.field(state.step)
         parts: list[Part] = []
-        if spec.privacy and not brief:
+        if not brief and self._first_private(spec, state, now):
             parts.append(Text(self.form.privacy_reminder, "note"))
         help_text = spec.why
         if spec.name in state.answers:
-            current = display(spec, state.answers[spec.name], self.settings.tz)
+            current = self.shown(spec, state)
             help_text = f"{help_text} {strings.CURRENT_ANSWER.format(value=current)}".strip()
         if spec.remember and self.remembered.get(spec.name):
             help_text = (
@@ -213,16 +348,32 @@ class Dialog:
         return parts
 
     def review(self, state: DialogState, now: datetime) -> list[Part]:
-        items = tuple(
-            (f.label, display(f, state.answers.get(f.name), self.settings.tz))
-            for f in self.visible(state, now)
-        )
+        items = tuple((f.label, self.shown(f, state)) for f in self.visible(state, now))
         parts: list[Part] = [Fields(items, strings.REVIEW_HEADING.format(title=self.title(state)))]
         delay = self.delay(state, now)
-        if delay is not None:
-            parts.append(Text(strings.REVIEW_DELAY.format(delay=elapsed(delay)), "note"))
-        parts += [Text(self.form.submit_statement, "note"), Text(strings.AT_REVIEW, "note")]
+        if delay is not None and self.form.delay_text:
+            parts.append(Text(self.form.delay_text.format(delay=elapsed(delay)), "note"))
+        parts += [Text(self.form.submit_statement, "note"), *self._at_review_note(state, now)]
         return parts + self._review_buttons(state, now)
+
+    def _at_review_note(self, state: DialogState, now: datetime) -> list[Part]:
+        example = self.visible(state, now)[-1].label
+        text = strings.AT_REVIEW.format(title=self.title(state), example=example)
+        return [Text(text, "note")]
+
+    def _first_private(self, spec: FieldSpec, state: DialogState, now: datetime) -> bool:
+        """The privacy reminder comes once per report: with the first question that needs it,
+        while it is unanswered. Later it comes back only for an answer that looks like it holds
+        personal details (see `_save`)."""
+        first = next((f for f in self.visible(state, now) if f.privacy), None)
+        return first is spec and spec.name not in state.answers
+
+    def shown(self, spec: FieldSpec, state: DialogState) -> str:
+        """An answer as staff read it back; a time read from "this morning" says "about"."""
+        value = display(spec, state.answers.get(spec.name), self.settings.tz)
+        if state.answers.get(approximate_key(spec.name)) and state.answers.get(spec.name):
+            return strings.APPROXIMATE.format(value=value)
+        return value
 
     def progress(self, state: DialogState, now: datetime) -> tuple[int, int]:
         visible = self.visible(state, now)
@@ -268,10 +419,8 @@ class Dialog:
         event = self.event_time(state)
         if event is None:
             return counter
-        label = strings.CLOCK_LABELS.get(self.form.clock_field, strings.CLOCK_LABEL_DEFAULT)
-        clock = strings.CLOCK.format(
-            clock_label=label, when=describe(event, self.settings.tz), ago=elapsed(now - event)
-        )
+        template = self.form.clock_text or strings.CLOCK_DEFAULT
+        clock = template.format(when=describe(event, self.settings.tz), ago=elapsed(now - event))
         return f"{counter} · {clock}"
 
     def title(self, state: DialogState) -> str:
@@ -320,20 +469,35 @@ class Dialog:
         ]
 
 
-def find_field(fields: list[FieldSpec], arg: str) -> FieldSpec | None:
-    """The field `edit <arg>` means: its number, name, label, or a unique word of the label."""
-    wanted = " ".join(arg.lower().replace("_", " ").split())
-    if wanted.isdigit() and 1 <= int(wanted) <= len(fields):
-        return fields[int(wanted) - 1]
+def approximate_key(name: str) -> str:
+    """Where a draft notes that the time in `name` is approximate ("this morning")."""
+    return f"{name}~"
+
+
+def matching_fields(fields: list[FieldSpec], arg: str) -> list[FieldSpec]:
+    """The fields `edit <arg>` may mean: by number, the label shown at the review, the field's
+    name (older wording: "party type"), a part of the label, or else the fields sharing the most
+    words with it ("edit the call length" → Length of the call)."""
+    wanted = normalise(arg.replace("_", " ")).removeprefix("the ").strip()
+    if not wanted:
+        return []
+    if wanted.isdigit():
+        return [fields[int(wanted) - 1]] if 1 <= int(wanted) <= len(fields) else []
     for spec in fields:
-        if wanted in (spec.name.replace("_", " "), spec.label.lower()):
-            return spec
-    hits = [
-        f
-        for f in fields
-        if wanted and (wanted in f.label.lower() or wanted in f.name.replace("_", " "))
-    ]
-    return hits[0] if len(hits) == 1 else None
+        if wanted in (_short(spec), normalise(spec.label)):
+            return [spec]
+    parts = [f for f in fields if wanted in normalise(f.label) or wanted in _short(f)]
+    if parts:
+        return parts
+    words = set(wanted.split()) - _LITTLE_WORDS
+    scores = {f.name: len(words & set(f"{normalise(f.label)} {_short(f)}".split())) for f in fields}
+    best = max(scores.values(), default=0)
+    return [f for f in fields if best and scores[f.name] == best]
+
+
+_LITTLE_WORDS = frozenset(
+    ["a", "an", "the", "of", "to", "on", "in", "for", "my", "your", "and", "or", "was", "is", "it"]
+)
 
 
 def _short(spec: FieldSpec) -> str:
@@ -341,7 +505,14 @@ def _short(spec: FieldSpec) -> str:
 
 
 def _counted(state: DialogState) -> DialogState:
-    return replace(state, answers=dict(state.answers), turns=state.turns + 1)
+    """A copy for the next turn; a held "answer or ask?" reply is dropped by anything else."""
+    return replace(
+        state,
+        answers=dict(state.answers),
+        context=dict(state.context),
+        turns=state.turns + 1,
+        pending="",
+    )
 
 
 def _iso(moment: datetime) -> str:

@@ -29,6 +29,7 @@ class FieldSpec:
     why: str = ""
     example: str = ""
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label)
+    choice_words: tuple[tuple[str, ...], ...] = ()  # per choice: other words that pick it
     optional: bool = False
     validator: str = ""  # a name in bot/forms/validators.py; default: the kind's own
     min_length: int = 0
@@ -39,6 +40,8 @@ class FieldSpec:
     remember: bool = False  # offer this user's previous answer next time
     warn_if: str = ""  # an answer that earns `warning` (the pre-checks of item 3.5)
     warning: str = ""
+    yes_words: tuple[str, ...] = ()  # a yes_no field: words in a reply that mean yes here
+    no_words: tuple[str, ...] = ()  # ... and no ("closed" at "could you have reached them?")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class FormSpec:
     fields: tuple[FieldSpec, ...]
     clock_field: str = ""
     supervisor_field: str = ""
+    clock_text: str = ""  # the footer's clock: "Call at {when} · {ago} ago — …"
+    delay_text: str = ""  # the review's clock: "Time since the call: {delay}."
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -99,9 +104,15 @@ def _field(data: object, where: str) -> FieldSpec:
     if not isinstance(data, dict) or "name" not in data:
         raise FormError(f"{where}: every field needs a name")
     where = f"{where}: field {data['name']!r}"
-    choices = tuple((str(v), str(label)) for v, label in data.pop("choices", []) or [])
+    raw_choices = data.pop("choices", []) or []
+    if not all(isinstance(c, list) and len(c) in (2, 3) for c in raw_choices):
+        raise FormError(f"{where}: each choice is [value, label] or [value, label, [words]]")
+    choices = tuple((str(c[0]), str(c[1])) for c in raw_choices)
+    choice_words = tuple(tuple(str(w) for w in (c[2] if len(c) == 3 else ())) for c in raw_choices)
+    for key in ("yes_words", "no_words"):
+        data[key] = tuple(str(w) for w in data.get(key) or ())
     try:
-        spec = FieldSpec(**data, choices=choices)
+        spec = FieldSpec(**data, choices=choices, choice_words=choice_words)
     except TypeError as exc:
         raise FormError(f"{where}: {exc}") from None
     from bot.forms.validators import VALIDATORS

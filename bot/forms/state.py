@@ -19,6 +19,7 @@ class DialogState:
     resume_step: str = ""  # where a declined cancel returns to
     context: dict[str, str] = field(default_factory=dict)  # e.g. {"amends": "EDC-2026-0001"}
     turns: int = 0  # answers and commands handled; a reminder is sent once per idle turn
+    pending: str = ""  # a reply that reads as a question, waiting for "answer" or "ask"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

@@ -5,13 +5,19 @@ module holds what is the same for every form. Tests refer to these names, not to
 """
 
 # ---- answering a question -----------------------------------------------------------------
-REQUIRED = "This one is needed for the report. {hint}"
+REQUIRED = "Please type an answer. {hint}"
+SKIP_HINT = "This one is optional: type skip to leave it out."
 TOO_SHORT_WORDS = "Please say a little more — at least {min} words (you wrote {count})."
 TOO_SHORT_CHARS = "Please give at least {min} characters."
 TOO_LONG = "That's longer than this answer allows ({max:,} characters). Please shorten it."
-NOT_A_CHOICE = "Please pick one of: {choices}."
-NOT_YES_NO = "Please answer yes or no."
-NOT_A_DURATION = "Please give a rough length, e.g. “5 minutes” or “1 hour”."
+NOT_A_CHOICE = "Please pick {choices} (or type {numbers})."
+NOT_YES_NO = (
+    "I couldn't tell whether that is a yes or a no. Please answer yes or no — "
+    "e.g. “yes”, “no”, “no, there wasn't”."
+)
+NOT_A_DURATION = (
+    "Please give a rough length, e.g. “5 minutes”, “10-15 min”, “about an hour” or “1h 20m”."
+)
 TIME_ERRORS = {
     "unrecognised": "I couldn't read that as a date and time.",
     "no_time": "Please add the time of day as well as the date.",
@@ -20,13 +26,41 @@ TIME_ERRORS = {
     "bad_date": "That date doesn't exist — please check the day and month.",
     "too_long": "That's too long for a date and time.",
 }
-TIME_EXAMPLES = "Try “today 7:45am”, “yesterday at 3:10 pm”, “20 minutes ago” or “11/28 14:30”."
+TIME_EXAMPLES = (
+    "Try “today 7:45am”, “last night around 9”, “yesterday at 3:10 pm”, “20 minutes ago” "
+    "or “11/28 14:30”."
+)
 TIME_CONFIRMED = "Got it: {when} ({ago} ago)."
-CURRENT_ANSWER = "Current answer: {value}."
+TIME_APPROXIMATE = (
+    "Got it: about {when} ({ago} ago). If you know the exact time, type edit {label} to give it."
+)
+CURRENT_ANSWER = "Current answer: {value} — press Enter (or type keep) to leave it as it is."
+KEPT = "Kept: {value}."
+APPROXIMATE = "about {value}"
+TAKEN_AS = "Taken as: {value}."
 REMEMBERED = "Last time you named {value} — type “same” to use it again."
 CANNOT_SKIP = "This question can't be skipped. {prompt_hint}"
 SKIPPED = "Skipped."
 STALE_BUTTON = "That button belongs to an earlier question. Here's where we are:"
+ANSWER_OR_ASK = (
+    "That looks like a question. Did you mean to ask the policy bot, or is this your answer? "
+    "Type answer to save it as your answer, or ask to look it up in the policy."
+)
+BUTTON_SAVE_ANSWER = "It's my answer"
+BUTTON_ASK_POLICY = "Ask the policy bot"
+QUESTION_ASIDE = "Answering that as a policy question — your {title} stays open."
+BACK_TO_FORM = "Back to your {title}. I'm still waiting for this answer:"
+PRIVACY_AGAIN = (
+    "That answer seems to include {what}. {reminder} If your supervisor doesn't need it, "
+    "type edit {label} to change it."
+)
+PRIVACY_WHAT = {
+    "name": "a full name",
+    "phone": "a phone number",
+    "email": "an email address",
+    "address": "a street address",
+    "health": "a health detail",
+}
 
 # ---- moving around ------------------------------------------------------------------------
 STARTED = "{title}. {intro}"
@@ -35,19 +69,21 @@ STEP_COUNTER = "Question {n} of {total}"
 NOTHING_TO_GO_BACK_TO = "This is the first question — there is nothing before it."
 UNKNOWN_FIELD = "There's no question called “{arg}”. You can edit: {fields}."
 EDIT_HOW = "Which answer? Type edit and one of: {fields}."
+EDIT_AMBIGUOUS = "“{arg}” could be {fields}. Type edit and the whole label, or its number."
 STILL_NEEDED = "Before submitting, I still need: {fields}."
 AT_REVIEW = (
-    "Your report is ready. Type submit to send it, edit <question> to change an answer, or cancel."
+    "Your {title} is ready but not sent yet. To send it to your supervisor, type submit "
+    "(yes, send or “looks good” work too). To change an answer, type edit and its label "
+    "(e.g. edit {example}). To stop, type cancel."
 )
-CLOCK = "{clock_label} {when} · {ago} ago — the policy asks for no avoidable delay."
-CLOCK_LABELS = {"call_time": "Call at", "aware_time": "Aware since"}
-CLOCK_LABEL_DEFAULT = "Since"
+CLOCK_DEFAULT = "Since {when} · {ago} ago"
 
 DIALOG_HELP = """\
-You're filling in the {title}. Answer the question, or type:
+You're filling in your {title}. Answer the question, or type:
   back            — the previous question
   skip            — skip an optional question
-  edit <question> — change an answer (e.g. edit {example_field})
+  edit <question> — change an answer, by its label or number (e.g. edit {example_field});
+                    then press Enter or type keep to leave it as it was
   status          — what's filled in and what's left
   cancel          — stop (the draft is kept as cancelled, never sent)
   ? <question>    — ask about the policy without leaving the report (e.g. ? can I text a student)
@@ -62,7 +98,8 @@ YES, NO = "Yes", "No"
 
 # ---- cancel -------------------------------------------------------------------------------
 CANCEL_CONFIRM = (
-    "Cancel this {title}? It won't be sent; the draft is kept as cancelled, not deleted."
+    "Cancel this {title}? It won't be sent; the draft is kept as cancelled, not deleted. "
+    "Type yes to cancel it, or no to keep going."
 )
 CANCELLED = "Cancelled. The draft is kept as cancelled and was not sent. Type /edc {command} to start again."
 NOT_CANCELLED = "OK, carrying on."
@@ -71,7 +108,6 @@ BUTTON_CANCEL_NO = "No, keep going"
 
 # ---- review and submit --------------------------------------------------------------------
 REVIEW_HEADING = "Please review your {title}"
-REVIEW_DELAY = "Delay between the call and now: {delay}."
 BUTTON_SUBMIT = "Submit"
 BUTTON_EDIT = "Edit {label}"
 BUTTON_CANCEL = "Cancel"
@@ -90,12 +126,17 @@ OPEN_DRAFT = (
     "Type resume to continue where you left off, or “start over” to begin a new one "
     "(the old draft is kept as cancelled)."
 )
+OPEN_DRAFT_OTHER = (
+    "You have an unfinished {title}, started {started} ({done} of {total} answered). "
+    "Type resume to continue it, or “start over” to leave it and begin your {new_title} "
+    "instead (the unfinished one is kept as cancelled)."
+)
 BUTTON_RESUME = "Continue"
 BUTTON_START_OVER = "Start over"
 NO_DRAFTS = "You have no unfinished reports. Type /edc report or /edc concern to start one."
 DRAFTS_HEADING = "Your drafts"
 DRAFT_LINE = "{title} — started {started}, {done} of {total} answered ({status})"
-WELCOME_BACK = "Welcome back. You were in the middle of a {title}; nothing was lost."
+WELCOME_BACK = "Welcome back. You were in the middle of your {title}; nothing was lost."
 DRAFT_REMINDER = (
     "Reminder: your {title} is not finished yet ({done} of {total} answered). The policy asks for "
     "the report without any avoidable delay — type resume to continue."
@@ -110,6 +151,7 @@ ADDENDUM_TITLE = "Addendum to {number}"
 ACK_WHICH = "Which report? Type ack and its number, e.g. /edc ack EDC-2026-0001."
 ACK_UNKNOWN = "There is no report {number}."
 ACK_NOT_ALLOWED = "Only supervisors can acknowledge reports."
+ACK_OWN = "You filed {number} yourself, so you can't acknowledge it — another supervisor must."
 ACK_DONE = "Acknowledged {number}. The reporter has been told."
 ACK_ALREADY = "{number} was already acknowledged by {by} at {at}."
 ACK_NOTICE = "Your {title} {number} was acknowledged by {by} at {at}."
@@ -123,7 +165,9 @@ CARD_SUMMARY_NOTE = (
     "The full report is shown only to whoever presses View report; each view is recorded."
 )
 CARD_AMENDS = "Addendum to {number}"
-CARD_PRECHECK_WARNING = "Pre-check answered “no”: {labels}."
+CARD_PRECHECK_WARNING = (
+    "Pre-check answers to look at (a condition of item 3.5 may not be met): {labels}."
+)
 CARD_FIELDS = {
     "called": "Call time",
     "submitted": "Submitted",

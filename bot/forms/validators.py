@@ -14,17 +14,19 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.forms import strings
+from bot.forms.meaning import normalise, pick, yes_or_no
 from bot.forms.spec import FieldSpec
-from bot.timeparse import TimeParseError, describe, elapsed, parse_when
+from bot.timeparse import (
+    TimeParseError,
+    describe,
+    describe_duration,
+    elapsed,
+    parse_duration,
+    read_when,
+)
 
-_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "true", "correct", "affirmative", "si", "sí"})
-_NO = frozenset({"no", "n", "nope", "nah", "false", "negative"})
-_SAME = frozenset({"same", "same as last time", "same as before", "use it", "yes", "y"})
-_DURATION = re.compile(
-    r"^(?:about|around|roughly|approx\.?|approximately|~|under|over|less than|more than)?\s*"
-    r"(?P<n>\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?|"
-    r"a few|a couple(?: of)?|few|couple(?: of)?)\s*(?P<unit>s|sec|secs|seconds?|m|mins?|minutes?|"
-    r"h|hrs?|hours?)?\.?$"
+_SAME = frozenset(
+    {"same", "same as last time", "same as before", "use it", "yes", "y", "same one", "same person"}
 )
 _WORD_COUNT = re.compile(r"\w+")
 
@@ -42,6 +44,7 @@ class Checked:
     value: str = ""
     error: str = ""
     note: str = ""  # said back on success ("Got it: Fri 28 Nov, 7:45 AM EST")
+    approximate: bool = False  # a time read from a part of the day or "about"
 
 
 Validator = Callable[[FieldSpec, str, Context], Checked]
@@ -51,14 +54,15 @@ def check(field: FieldSpec, text: str, ctx: Context) -> Checked:
     """Validate one answer with the field's validator (or its kind's default)."""
     text = " ".join((text or "").split()) if field.kind != "long_text" else (text or "").strip()
     if not text:
-        return Checked(False, error=strings.REQUIRED.format(hint=""))
+        hint = strings.SKIP_HINT if field.optional else ""
+        return Checked(False, error=strings.REQUIRED.format(hint=hint).strip())
     if len(text) > field.max_length:
         return Checked(False, error=strings.TOO_LONG.format(max=field.max_length))
     return VALIDATORS[field.validator or field.kind](field, text, ctx)
 
 
 def text(field: FieldSpec, value: str, ctx: Context) -> Checked:
-    if field.remember and ctx.remembered and value.lower() in _SAME:
+    if field.remember and ctx.remembered and normalise(value) in _SAME:
         value = ctx.remembered
     words = len(_WORD_COUNT.findall(value))
     if words < field.min_words:
@@ -71,41 +75,56 @@ def text(field: FieldSpec, value: str, ctx: Context) -> Checked:
 
 
 def choice(field: FieldSpec, value: str, ctx: Context) -> Checked:
-    wanted = value.lower().strip(" .")
-    for n, (stored, label) in enumerate(field.choices, 1):
-        if wanted in (str(n), stored.lower(), label.lower()):
-            return Checked(True, stored)
-    starts = [stored for stored, label in field.choices if label.lower().startswith(wanted)]
-    if len(wanted) >= 2 and len(starts) == 1:
-        return Checked(True, starts[0])
-    labels = ", ".join(f"{n} {label}" for n, (_, label) in enumerate(field.choices, 1))
-    return Checked(False, error=strings.NOT_A_CHOICE.format(choices=labels))
+    picked = pick(value, field.choices, field.choice_words)
+    if picked:
+        label = dict(field.choices)[picked]
+        exact = normalise(value) in (normalise(label), normalise(picked)) or value.strip().isdigit()
+        return Checked(True, picked, note="" if exact else strings.TAKEN_AS.format(value=label))
+    return Checked(False, error=choice_error(field))
+
+
+def choice_error(field: FieldSpec) -> str:
+    """'Please pick Student, Parent or guardian, or Other (or type 1, 2 or 3).'"""
+    labels = [label for _, label in field.choices]
+    numbers = [str(n) for n in range(1, len(labels) + 1)]
+    return strings.NOT_A_CHOICE.format(choices=_or(labels), numbers=_or(numbers, comma=False))
 
 
 def yes_no(field: FieldSpec, value: str, ctx: Context) -> Checked:
-    word = value.lower().strip(" .!")
-    if word in _YES:
-        return Checked(True, "yes")
-    if word in _NO:
-        return Checked(True, "no")
+    meant = yes_or_no(value, yes_words=field.yes_words, no_words=field.no_words)
+    if meant:
+        exact = normalise(value) in ("yes", "no", "y", "n")
+        label = strings.YES if meant == "yes" else strings.NO
+        return Checked(True, meant, note="" if exact else strings.TAKEN_AS.format(value=label))
     return Checked(False, error=strings.NOT_YES_NO)
 
 
 def past_datetime(field: FieldSpec, value: str, ctx: Context) -> Checked:
     try:
-        moment = parse_when(value, now=ctx.now, tz=ctx.tz)
+        when = read_when(value, now=ctx.now, tz=ctx.tz)
     except TimeParseError as exc:
         return Checked(False, error=f"{strings.TIME_ERRORS[exc.code]} {strings.TIME_EXAMPLES}")
-    note = strings.TIME_CONFIRMED.format(
-        when=describe(moment, ctx.tz), ago=elapsed(ctx.now - moment)
+    moment = when.moment
+    confirmed = strings.TIME_APPROXIMATE if when.approximate else strings.TIME_CONFIRMED
+    note = confirmed.format(
+        when=describe(moment, ctx.tz), ago=elapsed(ctx.now - moment), label=field.label
     )
-    return Checked(True, moment.astimezone(UTC).isoformat(timespec="seconds"), note=note)
+    stored = moment.astimezone(UTC).isoformat(timespec="seconds")
+    return Checked(True, stored, note=note, approximate=when.approximate)
 
 
 def duration(field: FieldSpec, value: str, ctx: Context) -> Checked:
-    if not _DURATION.match(value.lower()):
+    length = parse_duration(value)
+    if length is None:
         return Checked(False, error=strings.NOT_A_DURATION)
-    return Checked(True, value)
+    return Checked(True, describe_duration(length))
+
+
+def _or(items: list[str], *, comma: bool = True) -> str:
+    """'A, B, or C' ('1, 2 or 3' without the serial comma)."""
+    if len(items) <= 2:
+        return " or ".join(items)
+    return ", ".join(items[:-1]) + ("," if comma else "") + " or " + items[-1]
 
 
 VALIDATORS: dict[str, Validator] = {
