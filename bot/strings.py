@@ -19,6 +19,8 @@ policy word for word.
   /edc report          — file the written report required after a confidential matter was \
 discussed by cell phone in an emergency (item 3.5)
   /edc concern         — tell your supervisor about a possible violation of the policy (item 3.9)
+  /edc drafts          — your unfinished reports: resume carries on, start over begins anew
+  /edc addendum N      — a correction to report N after you filed it
   /edc help            — this message
 
 Answers are private to you. I'm a guide to the policy text, not legal advice: when in doubt, ask \
