@@ -22,7 +22,12 @@ def authenticated(index, tmp_path):
     harness = Harness(
         index=index,
         tmp_path=tmp_path,
-        env={"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"},
+        env={
+            "MicrosoftAppId": APP_ID,
+            "MicrosoftAppPassword": "secret",
+            # the fake connector is no Microsoft host: trusted here as an operator would
+            "TEAMS_EXTRA_SERVICE_URLS": "{service_url}",
+        },
     )
     yield harness
     harness.close()

@@ -1,10 +1,14 @@
 """POST /api/messages: the Bot Framework's messaging endpoint, mounted on the shared web app.
 
 Authentication: with MicrosoftAppId set, every request must carry a Bot Framework token the SDK
-verifies (none or an invalid one → 401). With no app ID the bot runs in the Bot Framework
-Emulator's local mode — no tokens — and then answers requests from loopback only: an
-unauthenticated bot reachable from the network would post wherever a request's `serviceUrl`
-told it to.
+verifies (none or an invalid one → 401). Without credentials the endpoint is not mounted at all,
+unless TEAMS_LOCAL_MODE=1 asks for the Bot Framework Emulator's local mode — no tokens — and then
+it answers only requests whose peer is loopback *and* that carry no forwarding header: a reverse
+proxy on the same host connects from 127.0.0.1 too, on behalf of anyone. An unauthenticated bot
+reachable from the network would post wherever a request's `serviceUrl` told it to.
+
+Either way a `serviceUrl` outside the Bot Framework's documented hosts (service_urls.py) is
+refused before anything runs, so the bot never posts to a URL an attacker chose.
 """
 
 from __future__ import annotations
@@ -23,8 +27,19 @@ log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 LOCAL_MODE_WARNING = (
-    "Teams: MicrosoftAppId is not set — running in the Bot Framework Emulator's local mode "
-    "(no authentication); %s answers requests from this machine only"
+    "Teams: TEAMS_LOCAL_MODE is set — running in the Bot Framework Emulator's local mode "
+    "(no authentication); %s answers requests from this machine only, never through a proxy"
+)
+# Headers a proxy adds: a request carrying one came from somewhere else, whatever its peer.
+FORWARDING_HEADERS = (
+    "forwarded",
+    "via",
+    "x-real-ip",
+    "x-client-ip",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "fastly-client-ip",
+    "x-cluster-client-ip",
 )
 
 
@@ -36,11 +51,12 @@ class TeamsApp:
     turns: object  # handlers.teams.turn.TeamsTurns
     store: object  # handlers.teams.references.ReferenceStore
     handler: object  # the aiohttp handler of POST /api/messages
+    enabled: bool = True  # False: no credentials and no local mode, /api/messages not served
 
     @property
     def routes(self) -> list[tuple[str, str, object]]:
-        """For handlers.http_server.build_web_app(extra_routes=...)."""
-        return [("POST", ROUTE, self.handler)]
+        """For handlers.http_server.build_web_app(extra_routes=...): none when Teams is off."""
+        return [("POST", ROUTE, self.handler)] if self.enabled else []
 
     @property
     def destination(self) -> str:
@@ -68,11 +84,14 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     from handlers.teams.connector import TIMEOUT_SECONDS, Connector
     from handlers.teams.notifier import TeamsNotifier
     from handlers.teams.references import ReferenceStore
+    from handlers.teams.service_urls import ServiceUrlPolicy
     from handlers.teams.turn import TeamsTurns
 
     app_type = (config.microsoft_app_type or "MultiTenant").lower()
-    if not config.microsoft_app_id:
+    if config.teams_local_mode:
         log.warning(LOCAL_MODE_WARNING, ROUTE)
+    elif not config.microsoft_app_id:
+        log.info("Teams is not configured (MicrosoftAppId, or TEAMS_LOCAL_MODE): %s is off", ROUTE)
     elif app_type == "singletenant":
         config.require("microsoft_app_password", "microsoft_app_tenant_id")
     elif app_type != "userassignedmsi":
@@ -80,15 +99,30 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     auth = ConfigurationBotFrameworkAuthentication(_SdkSettings(config))
     adapter = CloudAdapter(auth)
     store = store or ReferenceStore(config.database_path)
+    service_urls = ServiceUrlPolicy(
+        local_mode=config.teams_local_mode, extra_origins=config.teams_extra_service_urls
+    )
     connector = Connector(
-        auth=auth, app_id=config.microsoft_app_id, timeout=timeout or TIMEOUT_SECONDS
+        auth=auth,
+        app_id=config.microsoft_app_id,
+        timeout=timeout or TIMEOUT_SECONDS,
+        service_urls=service_urls,
     )
     turns = TeamsTurns(core=core, config=config, store=store, connector=connector)
     notifier = TeamsNotifier(connector=connector, store=store, config=config)
     endpoint = _MessagesEndpoint(
-        adapter=adapter, turns=turns, local_mode=not config.microsoft_app_id
+        adapter=adapter,
+        turns=turns,
+        local_mode=config.teams_local_mode,
+        service_urls=service_urls,
     )
-    return TeamsApp(notifier=notifier, turns=turns, store=store, handler=endpoint.handle)
+    return TeamsApp(
+        notifier=notifier,
+        turns=turns,
+        store=store,
+        handler=endpoint.handle,
+        enabled=config.teams_enabled,
+    )
 
 
 class _SdkSettings:
@@ -102,17 +136,18 @@ class _SdkSettings:
 
 
 class _MessagesEndpoint:
-    def __init__(self, *, adapter, turns, local_mode: bool) -> None:
+    def __init__(self, *, adapter, turns, local_mode: bool, service_urls) -> None:
         self._adapter = adapter
         self._turns = turns
         self._local_mode = local_mode
+        self._service_urls = service_urls
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         from botbuilder.schema import Activity
         from jwt import PyJWTError
 
-        if self._local_mode and not _is_loopback(request.remote):
-            log.warning("Teams local mode: refused a request from %s", request.remote)
+        if self._local_mode and not _is_local(request):
+            log.warning("Teams local mode: refused a request that is not from this machine")
             return _error(
                 401, "this bot runs without authentication and accepts local requests only"
             )
@@ -125,6 +160,9 @@ class _MessagesEndpoint:
             return _error(400, "the body is not a Bot Framework activity")
         if not isinstance(body, dict) or not activity.type:
             return _error(400, "the body is not a Bot Framework activity")
+        if not self._service_urls.allows(activity.service_url):
+            log.warning("Teams: refused an activity naming a service URL that is not Microsoft's")
+            return _error(403, "the activity's serviceUrl is not a Bot Framework service URL")
         auth_header = request.headers.get("Authorization", "")
         try:
             verified = await self._adapter.bot_framework_authentication.authenticate_request(
@@ -144,6 +182,16 @@ class _MessagesEndpoint:
         if invoke is not None:
             return web.json_response(invoke.body, status=int(invoke.status))
         return web.Response(status=200)
+
+
+def _is_local(request: web.Request) -> bool:
+    """From this machine itself: a loopback peer, and no proxy in between."""
+    if not _is_loopback(request.remote):
+        return False
+    return not any(
+        name.lower().startswith("x-forwarded-") or name.lower() in FORWARDING_HEADERS
+        for name in request.headers
+    )
 
 
 def _is_loopback(remote: str | None) -> bool:
