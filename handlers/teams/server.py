@@ -14,6 +14,7 @@ refused before anything runs, so the bot never posts to a URL an attacker chose.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,10 +23,13 @@ from aiohttp import web
 
 from bot.config import Config
 from bot.engine import Bot
+from handlers.teams.activities import invalid_activity
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+MAX_ACTIVITY = 256 * 1024  # an activity is a few KB; Teams caps messages at about 28 KB
+CALLER_ID = "urn:botframework:azure"  # the SDK's caller ID for a public-cloud channel
 LOCAL_MODE_WARNING = (
     "Teams: TEAMS_LOCAL_MODE is set — running in the Bot Framework Emulator's local mode "
     "(no authentication); %s answers requests from this machine only, never through a proxy"
@@ -52,6 +56,11 @@ class TeamsApp:
     store: object  # handlers.teams.references.ReferenceStore
     handler: object  # the aiohttp handler of POST /api/messages
     enabled: bool = True  # False: no credentials and no local mode, /api/messages not served
+    keys: object = None  # handlers.teams.signing_keys.SigningKeys when authenticated
+
+    def health(self) -> str | None:
+        """For /healthz: None when Teams can verify requests, else what is stuck."""
+        return self.keys.health() if self.keys is not None else None
 
     @property
     def routes(self) -> list[tuple[str, str, object]]:
@@ -85,6 +94,7 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     from handlers.teams.notifier import TeamsNotifier
     from handlers.teams.references import ReferenceStore
     from handlers.teams.service_urls import ServiceUrlPolicy
+    from handlers.teams.signing_keys import SigningKeys
     from handlers.teams.turn import TeamsTurns
 
     app_type = (config.microsoft_app_type or "MultiTenant").lower()
@@ -110,11 +120,17 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     )
     turns = TeamsTurns(core=core, config=config, store=store, connector=connector)
     notifier = TeamsNotifier(connector=connector, store=store, config=config)
+    keys = None
+    if config.teams_authenticated:
+        keys = SigningKeys(config.teams_openid_metadata_url)
+        keys.start()
     endpoint = _MessagesEndpoint(
         adapter=adapter,
         turns=turns,
         local_mode=config.teams_local_mode,
         service_urls=service_urls,
+        keys=keys,
+        app_id=config.microsoft_app_id,
     )
     return TeamsApp(
         notifier=notifier,
@@ -122,6 +138,7 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
         store=store,
         handler=endpoint.handle,
         enabled=config.teams_enabled,
+        keys=keys,
     )
 
 
@@ -136,43 +153,44 @@ class _SdkSettings:
 
 
 class _MessagesEndpoint:
-    def __init__(self, *, adapter, turns, local_mode: bool, service_urls) -> None:
+    def __init__(
+        self, *, adapter, turns, local_mode: bool, service_urls, keys=None, app_id: str = ""
+    ) -> None:
+        """`keys`: the Bot Framework's SigningKeys (authenticated mode; None in local mode)."""
         self._adapter = adapter
         self._turns = turns
         self._local_mode = local_mode
         self._service_urls = service_urls
+        self._keys = keys
+        self._app_id = app_id
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         from botbuilder.schema import Activity
-        from jwt import PyJWTError
+
+        from handlers.http_server import read_body
 
         if self._local_mode and not _is_local(request):
             log.warning("Teams local mode: refused a request that is not from this machine")
             return _error(
                 401, "this bot runs without authentication and accepts local requests only"
             )
-        if "application/json" not in request.headers.get("Content-Type", ""):
+        if request.content_type != "application/json":
             return _error(415, "expected a JSON Bot Framework activity")
+        raw = await read_body(request, limit=MAX_ACTIVITY)
         try:
-            body = await request.json()
-            activity = Activity().deserialize(body)
-        except Exception:  # malformed JSON or a body that is no activity
-            return _error(400, "the body is not a Bot Framework activity")
-        if not isinstance(body, dict) or not activity.type:
-            return _error(400, "the body is not a Bot Framework activity")
+            body = json.loads(raw)
+            activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except Exception:  # noqa: BLE001 — not JSON, or msrest found no activity in it
+            activity = None
+        problem = invalid_activity(activity) if activity is not None else "not an activity"
+        if problem:
+            return _error(400, f"the body is not a Bot Framework activity ({problem})")
         if not self._service_urls.allows(activity.service_url):
             log.warning("Teams: refused an activity naming a service URL that is not Microsoft's")
             return _error(403, "the activity's serviceUrl is not a Bot Framework service URL")
-        auth_header = request.headers.get("Authorization", "")
-        try:
-            verified = await self._adapter.bot_framework_authentication.authenticate_request(
-                activity, auth_header
-            )
-        except (PermissionError, PyJWTError):
-            return _error(401, "missing or invalid Bot Framework token")
-        except Exception as exc:  # e.g. the token keys could not be fetched right now
-            log.warning("Teams: could not verify a request's token: %s", exc)
-            return _error(503, "could not verify the token now; try again")
+        verified = await self._authenticate(request, activity)
+        if isinstance(verified, web.Response):
+            return verified
         try:
             invoke = await self._adapter.process_activity(verified, activity, self._turns.on_turn)
         except Exception:
@@ -182,6 +200,43 @@ class _MessagesEndpoint:
         if invoke is not None:
             return web.json_response(invoke.body, status=int(invoke.status))
         return web.Response(status=200)
+
+    async def _authenticate(self, request: web.Request, activity):
+        """The SDK's AuthenticateRequestResult, or the error response to answer with."""
+        if self._keys is None:  # local mode: the SDK's anonymous identity
+            return await self._adapter.bot_framework_authentication.authenticate_request(
+                activity, ""
+            )
+        from handlers.teams.tokens import InvalidToken, KeysUnavailable, verify_token
+
+        try:
+            claims = await verify_token(
+                request.headers.get("Authorization", ""),
+                keys=self._keys,
+                app_id=self._app_id,
+                channel_id=activity.channel_id or "",
+                service_url=activity.service_url or "",
+            )
+        except InvalidToken as exc:
+            log.info("Teams: refused a request: %s", exc)
+            return _error(401, "missing or invalid Bot Framework token")
+        except KeysUnavailable as exc:
+            log.warning("Teams: could not verify a request's token: %s", exc)
+            return _error(503, "could not verify the token now; try again")
+        return _authenticated(self._adapter.bot_framework_authentication, claims)
+
+
+def _authenticated(auth, claims: dict):
+    """What the SDK's own authenticate_request returns for a verified channel token."""
+    from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
+
+    identity = ClaimsIdentity(claims, True)
+    result = AuthenticateRequestResult()
+    result.claims_identity = identity
+    result.audience = auth.get_originating_audience()
+    result.caller_id = CALLER_ID
+    result.connector_factory = auth.create_connector_factory(identity)
+    return result
 
 
 def _is_local(request: web.Request) -> bool:
