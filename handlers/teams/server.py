@@ -88,9 +88,14 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
     `timeout`: seconds a call to the Bot Connector may take (default connector.TIMEOUT_SECONDS).
     Raises ConfigError when app credentials are incomplete."""
     # The SDK is imported here, not at module level: only a process that serves Teams pays for it.
-    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+        ConfigurationServiceClientCredentialFactory,
+    )
 
     from handlers.teams.connector import TIMEOUT_SECONDS, Connector
+    from handlers.teams.credentials import TokenFirst
     from handlers.teams.notifier import TeamsNotifier
     from handlers.teams.references import ReferenceStore
     from handlers.teams.service_urls import ServiceUrlPolicy
@@ -106,7 +111,11 @@ def build_teams(*, core: Bot, config: Config, store=None, timeout: float | None 
         config.require("microsoft_app_password", "microsoft_app_tenant_id")
     elif app_type != "userassignedmsi":
         config.require("microsoft_app_password")
-    auth = ConfigurationBotFrameworkAuthentication(_SdkSettings(config))
+    settings = _SdkSettings(config)
+    auth = ConfigurationBotFrameworkAuthentication(
+        settings,
+        credentials_factory=TokenFirst(ConfigurationServiceClientCredentialFactory(settings)),
+    )
     adapter = CloudAdapter(auth)
     store = store or ReferenceStore(config.database_path)
     service_urls = ServiceUrlPolicy(
@@ -193,6 +202,9 @@ class _MessagesEndpoint:
             return verified
         try:
             invoke = await self._adapter.process_activity(verified, activity, self._turns.on_turn)
+        except ConnectionError as exc:  # e.g. Microsoft's login service did not answer in time
+            log.warning("Teams: could not answer an activity now: %s", exc)
+            return _error(503, "could not reach Teams to answer now; try again")
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("incident %s processing a Teams activity", incident)
