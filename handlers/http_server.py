@@ -198,7 +198,7 @@ class ConnectionGuard:
     """A protocol factory for loop.create_server: aiohttp's, plus a cap on open connections.
     At the cap one connection is closed to make room: the oldest that never sent a request
     (idle or half-open: what a flood leaves), else the oldest idle kept-alive one. A request
-    being answered is never cut off."""
+    being answered is never cut off; when every connection is busy, the new one is refused."""
 
     def __init__(self, server: web.Server, app: web.Application, *, limit: int) -> None:
         self._server = server
@@ -215,11 +215,18 @@ class ConnectionGuard:
             victim = next((c for c in idle if c not in self._known.served), None) or next(
                 iter(idle), None
             )
-            if victim is not None:
-                victim.force_close()
-                self.closed_for_room += 1
-                log.warning("HTTP: %d connections open, closed the oldest idle one", self.limit)
+            if victim is None:  # every one is answering a request: refuse rather than run
+                log.warning("HTTP: %d connections busy, refused a new one", self.limit)
+                return _Refuse()  # out of files, which would stop accepting altogether
+            victim.force_close()
+            self.closed_for_room += 1
+            log.warning("HTTP: %d connections open, closed the oldest idle one", self.limit)
         return self._server()
+
+
+class _Refuse(asyncio.Protocol):
+    def connection_made(self, transport) -> None:
+        transport.close()
 
 
 def serve(

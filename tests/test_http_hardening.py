@@ -407,3 +407,41 @@ def test_health_is_ok_when_nothing_is_stuck(slack):
     status, health = _raw(slack.url.replace("/slack/events", "/healthz"), b"", {}, method="GET")
     assert status == 200
     assert health["status"] == "ok" and health["problems"] == []
+
+
+# ---- the connection cap ----------------------------------------------------------------------
+
+
+def test_at_the_cap_a_never_used_connection_goes_first_and_busy_ones_are_never_cut():
+    import asyncio
+
+    from handlers.http_server import CONNECTIONS, ConnectionGuard, build_web_app
+
+    class Connection:  # the part of aiohttp's RequestHandler the guard uses
+        def __init__(self) -> None:
+            self.transport, self.closed = object(), False
+
+        def force_close(self) -> None:
+            self.closed = True
+
+    connections = [Connection() for _ in range(3)]
+
+    class Server:  # the part of aiohttp's web.Server the guard uses
+        def __init__(self) -> None:
+            self.connections = connections
+
+        def __call__(self):
+            return "a new connection"
+
+    app = build_web_app()
+    known = app[CONNECTIONS]
+    guard = ConnectionGuard(Server(), app, limit=3)
+    known.served.add(connections[0])  # a kept-alive connection that has sent requests
+    known.busy.add(connections[1])  # answering a request right now
+    assert guard() == "a new connection"
+    assert [c.closed for c in connections] == [False, False, True]
+    connections[2].closed = False
+    known.busy.update(connections)
+    refused = guard()
+    assert isinstance(refused, asyncio.Protocol)
+    assert not any(c.closed for c in connections)

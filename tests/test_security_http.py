@@ -369,6 +369,11 @@ RAW_REQUESTS = {
         "Content-Length: 3\r\n\r\nabc",
         {400},
     ),
+    "Content-Length and chunked": (
+        "POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        {400},
+    ),
     "GET /slack/events": ("GET /slack/events HTTP/1.1\r\nHost: x\r\n\r\n", {405}),
     "DELETE /api/messages": ("DELETE /api/messages HTTP/1.1\r\nHost: x\r\n\r\n", {405}),
     "unknown path": ("POST /admin HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", {404}),
