@@ -60,6 +60,7 @@ def local(index, tmp_path):
         {"X-Forwarded-Proto": "https"},
         {"Via": "1.1 proxy.example.org"},
         {"x-forwarded-for": "127.0.0.1"},  # a proxy's header is a proxy's, whatever it says
+        {"Host": "attacker.example:3978"},  # DNS rebinding: a web page under its own name
     ],
     ids=lambda h: next(iter(h)),
 )

@@ -252,8 +252,14 @@ def _authenticated(auth, claims: dict):
 
 
 def _is_local(request: web.Request) -> bool:
-    """From this machine itself: a loopback peer, and no proxy in between."""
+    """From this machine itself: a loopback peer, no proxy in between, and addressed to a
+    loopback name (a web page whose name an attacker re-pointed at 127.0.0.1 — DNS rebinding —
+    reaches the bot from the developer's own browser, but under the attacker's name)."""
+    from handlers.teams.service_urls import is_loopback_host
+
     if not _is_loopback(request.remote):
+        return False
+    if not is_loopback_host((request.host or "").rsplit(":", 1)[0].strip("[]").lower()):
         return False
     return not any(
         name.lower().startswith("x-forwarded-") or name.lower() in FORWARDING_HEADERS

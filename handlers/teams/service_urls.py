@@ -52,7 +52,7 @@ class ServiceUrlPolicy:
         if _origin(parts.scheme, host, port) in self._extra():
             return True
         if self.local_mode:
-            return parts.scheme in ("http", "https") and _is_loopback_host(host)
+            return parts.scheme in ("http", "https") and is_loopback_host(host)
         if parts.scheme != "https" or port not in (None, 443):
             return False
         return host in TEAMS_HOSTS or host.endswith(BOT_FRAMEWORK_DOMAINS)
@@ -73,7 +73,7 @@ def _origin(scheme: str, host: str, port: int | None) -> str:
     return f"{scheme}://{host}:{port or default}"
 
 
-def _is_loopback_host(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
     if host == "localhost":
         return True
     try:
