@@ -148,9 +148,11 @@ def _flood(slack: _Slack) -> dict:
     for thread in threads:
         thread.start()
     time.sleep(1.0)  # let the flood build up before measuring under it
+    started, refused_before = time.perf_counter(), refused[0]
     try:
         attacked = [slack.ack_ms() for _ in range(ACKS)]
     finally:
+        attack_rate = (refused[0] - refused_before) / (time.perf_counter() - started)
         stop.set()
         for thread in threads:
             thread.join(60)
@@ -164,6 +166,7 @@ def _flood(slack: _Slack) -> dict:
         "signed acks not 200": sum(status != 200 for status, _ in alone + attacked),
         "answers delivered / signed commands": f"{answered} / {2 * ACKS}",
         "unsigned 1 MB bodies refused": refused[0],
+        "unsigned 1 MB bodies refused per second while measuring": attack_rate,
     }
 
 
