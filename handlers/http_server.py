@@ -187,7 +187,10 @@ async def _error_boundary(request: web.Request, handler):
         if exc.status < 400:
             raise
         text = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
-        return _refuse(exc.status, text)
+        response = _refuse(exc.status, text)
+        if "Allow" in exc.headers:  # a 405 names the methods that are allowed
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except Exception:
         incident = uuid.uuid4().hex[:8]
         log.exception("incident %s on %s %s", incident, request.method, request.path)
