@@ -154,9 +154,12 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
         core.add_route(teams.notifier, teams.destination)
         core.start()
         web_app = build_web_app(
-            config, slack=slack if not socket else None, extra_routes=teams.routes
+            config,
+            slack=slack if not socket else None,
+            extra_routes=teams.routes,
+            health_checks=[teams.health],
         )
-        serve(web_app, port=config.port)
+        serve(web_app, port=config.port, max_connections=config.max_connections)
         return 0
     finally:
         if slack is not None:

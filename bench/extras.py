@@ -13,7 +13,7 @@ import importlib.util
 
 from bench.report import grid
 
-EXTRA_MODULES = ("crossval", "blindset", "slack_bench", "teams_bench")
+EXTRA_MODULES = ("crossval", "blindset", "slack_bench", "teams_bench", "hostile_bench")
 
 
 def extra_sections() -> list[str]:

@@ -105,7 +105,8 @@ def minimal_app(api_url: str) -> web.Application:
         logger=logging.getLogger("minimal.bolt"),
     )
     app.command("/edc")(lambda ack: ack())
-    return build_web_app(None, slack=SimpleNamespace(app=app, after_request=lambda: None))
+    config = SimpleNamespace(slack_signing_secret=SECRET)  # checked before Bolt, as in serve
+    return build_web_app(config, slack=SimpleNamespace(app=app, after_request=lambda: None))
 
 
 def main(argv: list[str]) -> int:

@@ -16,6 +16,11 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+BOT_FRAMEWORK_OPENID_METADATA_URL = (
+    "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+
+
 def _secret():
     return field(default="", repr=False)
 
@@ -44,6 +49,13 @@ class Config:
     ack_reminder_hours: float = 4.0
     delivery_mode: str = "full"  # "full" | "summary"
     delivery_retry_seconds: float = 5.0  # first retry after a failed delivery; doubles each time
+    # --- network edge (handlers/http_server.py, handlers/teams/) ---
+    teams_local_mode: bool = False  # the Bot Framework Emulator, unauthenticated, this machine only
+    teams_openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
+    teams_extra_service_urls: tuple[
+        str, ...
+    ] = ()  # origins the bot may post to besides Microsoft's
+    max_connections: int = 512  # open HTTP connections; the oldest idle one is closed past this
 
     @property
     def slack_enabled(self) -> bool:
@@ -56,6 +68,11 @@ class Config:
     @property
     def teams_authenticated(self) -> bool:
         return bool(self.microsoft_app_id)
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Whether /api/messages is served: Azure credentials, or the Emulator asked for."""
+        return self.teams_authenticated or self.teams_local_mode
 
     def require(self, *names: str) -> None:
         """Fail with the environment names of any of these settings that are empty."""
@@ -87,6 +104,10 @@ _ENV_NAMES = {
     "ack_reminder_hours": "EDC_ACK_REMINDER_HOURS",
     "delivery_mode": "EDC_DELIVERY_MODE",
     "delivery_retry_seconds": "EDC_DELIVERY_RETRY_SECONDS",
+    "teams_local_mode": "TEAMS_LOCAL_MODE",
+    "teams_openid_metadata_url": "TEAMS_OPENID_METADATA_URL",
+    "teams_extra_service_urls": "TEAMS_EXTRA_SERVICE_URLS",
+    "max_connections": "EDC_MAX_CONNECTIONS",
 }
 
 
@@ -113,7 +134,16 @@ def load_config(
 
 def _cast(name: str, raw: str):
     env = _ENV_NAMES[name]
+    if name == "teams_local_mode":
+        return _flag(env, raw)
+    if name == "teams_extra_service_urls":
+        return tuple(u.rstrip("/") for u in raw.replace(",", " ").split() if u)
     try:
+        if name == "max_connections":
+            number = int(raw)
+            if number < 8:
+                raise ValueError
+            return number
         if name == "port":
             port = int(raw)
             if not 0 <= port <= 65535:
@@ -140,7 +170,20 @@ def _cast(name: str, raw: str):
     return raw
 
 
+def _flag(env: str, raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{env} must be 1 or 0, got {raw!r}")
+
+
 def _validate(config: Config) -> None:
+    if config.teams_local_mode and config.microsoft_app_id:
+        raise ConfigError(
+            "TEAMS_LOCAL_MODE is for the Bot Framework Emulator without credentials: "
+            "remove it, or remove MicrosoftAppId"
+        )
     if config.delivery_mode not in ("full", "summary"):
         raise ConfigError("EDC_DELIVERY_MODE must be 'full' or 'summary'")
     try:

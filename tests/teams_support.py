@@ -217,6 +217,8 @@ class Harness:
         self.connector = FakeConnector().start()
         # "{service_url}" in a setting stands for the fake connector's address.
         settings = {"DATABASE_PATH": str(tmp_path / "edc.sqlite3")}
+        if "MicrosoftAppId" not in (env or {}):
+            settings["TEAMS_LOCAL_MODE"] = "1"  # the Emulator's mode: no credentials, loopback
         settings.update(
             {k: v.replace("{service_url}", self.connector.url) for k, v in (env or {}).items()}
         )

@@ -12,17 +12,31 @@ from unittest import mock
 import pytest
 from aiohttp.test_utils import make_mocked_request
 
+from tests.teams_fake_openid import FakeOpenId
 from tests.teams_support import Harness, personal
 
 APP_ID = "00000000-0000-4000-8000-00000000b07e"
 
 
 @pytest.fixture
-def authenticated(index, tmp_path):
+def openid():
+    fake = FakeOpenId()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def authenticated(index, tmp_path, openid):
     harness = Harness(
         index=index,
         tmp_path=tmp_path,
-        env={"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret"},
+        env={
+            "MicrosoftAppId": APP_ID,
+            "MicrosoftAppPassword": "secret",
+            "TEAMS_OPENID_METADATA_URL": openid.metadata_url,
+            # the fake connector is no Microsoft host: trusted here as an operator would
+            "TEAMS_EXTRA_SERVICE_URLS": "{service_url}",
+        },
     )
     yield harness
     harness.close()

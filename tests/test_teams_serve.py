@@ -40,6 +40,7 @@ class Served:
             "TEAMS_SUPERVISOR_CHANNEL": SUPERVISOR_CHANNEL,
             "TEAMS_TENANT_ID": TENANT,
             "TEAMS_SERVICE_URL": self.connector.url,
+            "TEAMS_LOCAL_MODE": "1",
         }
         self.proc = subprocess.Popen(
             [sys.executable, "app.py", "serve"],

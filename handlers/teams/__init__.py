@@ -11,9 +11,13 @@ the SDK in lazily, only when Teams is served.
     dedupe.py       an activity delivered twice is handled once
     references.py   SQLite: conversation references (supervisor channel, personal chats), posts
     connector.py    outgoing calls to the Bot Connector; failures become DeliveryError
+    service_urls.py where the bot may post: the Bot Framework's documented hosts only
+    credentials.py  the bot's own token, fetched off the event loop and reused
+    signing_keys.py Microsoft's token signing keys, fetched off the event loop and cached
+    tokens.py       verifying an incoming request's Bot Framework token on those keys
     notifier.py     the core's Notifier for Teams (proactive posts, card updates, direct messages)
     turn.py         one incoming activity: translate, call the core, send the replies
-    server.py       POST /api/messages: authentication / loopback-only local mode
+    server.py       POST /api/messages: authentication / explicit, this-machine-only local mode
     manifest.py     the app package: manifest.json and icons in a zip
     icons.py        the two PNG icons, drawn without an image library
     strings.py      Teams-only wording

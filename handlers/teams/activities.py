@@ -31,6 +31,24 @@ class Event:
     invoke: bool = False  # an invoke activity: Teams waits for an invoke response
 
 
+def invalid_activity(activity) -> str | None:
+    """Why this deserialized activity can't be handled (a 400 at the endpoint), or None.
+    msrest fills in what it can and leaves wrong-typed or missing fields as None."""
+    if not isinstance(activity.type, str) or not activity.type:
+        return "no type"
+    if not isinstance(activity.service_url, str) or not activity.service_url:
+        return "no serviceUrl"
+    conversation = activity.conversation
+    if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
+        return "no conversation"
+    sender = activity.from_property
+    if sender is not None and not isinstance(sender.id, str | None):
+        return "a sender without an ID"
+    if not isinstance(activity.text, str | None):
+        return "text that is not text"
+    return None
+
+
 def scope_of(activity) -> str:
     conversation = activity.conversation
     kind = getattr(conversation, "conversation_type", None) if conversation else None

@@ -13,6 +13,7 @@ from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from bot.notify import DeliveryError
 from handlers.teams.references import PostedActivity, Target
+from handlers.teams.service_urls import ServiceUrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +23,15 @@ _PERMANENT = {400, 401, 403, 404, 405, 413}  # bad request, not allowed, gone, t
 
 
 class Connector:
-    def __init__(self, *, auth, app_id: str, timeout: float = TIMEOUT_SECONDS) -> None:
-        """`auth`: the adapter's BotFrameworkAuthentication (credentials and endpoints)."""
+    def __init__(
+        self, *, auth, app_id: str, timeout: float = TIMEOUT_SECONDS, service_urls=None
+    ) -> None:
+        """`auth`: the adapter's BotFrameworkAuthentication (credentials and endpoints);
+        `service_urls`: a service_urls.ServiceUrlPolicy, where the bot may post at all."""
         self._auth = auth
         self._app_id = app_id
         self._timeout = timeout
+        self._service_urls = service_urls or ServiceUrlPolicy()
 
     async def send(self, target: Target, activity: dict) -> PostedActivity:
         """Post a new message into `target` (a channel ID starts a new thread)."""
@@ -69,6 +74,12 @@ class Connector:
     async def _call(self, service_url: str, call):
         if not service_url:
             raise DeliveryError("no Teams service URL known for this conversation", permanent=True)
+        if not self._service_urls.allows(service_url):
+            raise DeliveryError(
+                f"{service_url!r} is not a Bot Framework service URL (TEAMS_SERVICE_URL, or a "
+                "stored conversation): nothing was sent",
+                permanent=True,
+            )
         try:
             async with await self._client(service_url) as client:
                 return await asyncio.wait_for(call(client), self._timeout)
