@@ -12,6 +12,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
+# The project's root (where app.py is): relative paths in the settings are resolved against it,
+# never against the current directory, so `reports list` run from elsewhere reads the same
+# database (and `.env`) the server writes.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
@@ -35,7 +41,7 @@ class Config:
     teams_service_url: str = ""
     teams_tenant_id: str = ""
     port: int = 3000
-    database_path: Path = Path("data/edc.sqlite3")
+    database_path: Path = PROJECT_ROOT / "data" / "edc.sqlite3"
     encryption_key: str = _secret()
     timezone: str = "America/New_York"
     admins: frozenset[str] = frozenset()
@@ -90,10 +96,17 @@ _ENV_NAMES = {
 }
 
 
+def project_path(raw: str | Path) -> Path:
+    """A path from the settings: absolute as given, relative ones against the project root."""
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def load_config(
-    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    environ: Mapping[str, str] | None = None, env_file: Path | None = PROJECT_ROOT / ".env"
 ) -> Config:
-    """Build the config from `environ` (default os.environ) over the `.env` file."""
+    """Build the config from `environ` (default os.environ) over the `.env` file (the
+    project's, wherever the command is run from)."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
         from dotenv import dotenv_values
@@ -132,7 +145,7 @@ def _cast(name: str, raw: str):
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
     if name == "database_path":
-        return Path(raw)
+        return project_path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)
     if name == "slack_api_url":

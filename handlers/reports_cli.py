@@ -36,6 +36,8 @@ def add_reports_parser(sub) -> None:
     verbs.add_parser(
         "feedback", help="answers staff rated 👍/👎, with their comments"
     ).set_defaults(func=cmd_feedback)
+    for verb in verbs.choices.values():
+        verb.set_defaults(func=_one_line_errors(verb.get_default("func")))
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -136,9 +138,37 @@ def _open(config):
     from bot.records import Records
 
     records = Records.open(
-        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+        path=config.database_path,
+        key=config.encryption_key,
+        timezone=config.timezone,
+        create=False,  # reading a database that isn't there must not create an empty one
     )
     return records, ZoneInfo(config.timezone)
+
+
+def _one_line_errors(command):
+    """Every records problem (bad path, missing or wrong key, a file that isn't SQLite or is
+    damaged) is one line on stderr and exit status 2 — never a traceback."""
+
+    def run(args, config) -> int:
+        import sqlite3
+
+        from bot.records import RecordsError
+
+        try:
+            return command(args, config)
+        except RecordsError as exc:
+            print(f"Records error: {exc}", file=sys.stderr)
+        except BrokenPipeError:
+            raise  # `reports list | head`: app.py treats the reader leaving as success
+        except sqlite3.DatabaseError as exc:
+            print(f"Records error: the database {config.database_path}: {exc}", file=sys.stderr)
+        except OSError as exc:
+            name = exc.filename or config.database_path
+            print(f"Records error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+    return run
 
 
 def _since(args, tz: ZoneInfo) -> datetime | None:

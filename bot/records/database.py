@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.records.crypto import CHECK_PLAINTEXT, Cipher
+from bot.records.crypto import CHECK_PLAINTEXT, Cipher, load_cipher
 from bot.records.errors import RecordsError
 from bot.records.migrations import migrate
 
@@ -56,22 +56,62 @@ class Storage:
             self.db.close()
 
 
-def open_storage(path: Path, cipher: Cipher) -> Storage:
-    """Open (creating if needed) and migrate the database; refuse a key that doesn't match it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():  # owner-only from the first byte; SQLite gives -wal/-shm the same mode
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+def open_storage(path: Path, *, key: str = "", create: bool = True) -> Storage:
+    """Open and migrate the database at `path` (created only when `create`); refuse a key that
+    doesn't match it, and a database that holds records but whose key is missing. Every
+    problem is a one-line RecordsError naming the path."""
+    conn = _connect(path, create=create)
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         db = sqlite_utils.Database(conn)
+        cipher = load_cipher(key=key, database_path=path, may_create=not _holds_records(db))
         db.enable_wal()
         db.execute("PRAGMA synchronous=FULL")  # a submitted report must survive power loss
         migrate(db)
+        storage = Storage(db=db, cipher=cipher)
+        _check_key(storage)
     except sqlite3.DatabaseError as exc:
-        raise RecordsError(f"cannot open the database {path}: {exc}") from None
-    storage = Storage(db=db, cipher=cipher)
-    _check_key(storage)
+        conn.close()
+        raise RecordsError(f"cannot use the database {path}: {exc}") from None
+    except BaseException:
+        conn.close()
+        raise
     return storage
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    if path.is_dir():
+        raise RecordsError(f"the database path {path} is a directory, not a database file")
+    if not path.exists():
+        if not create:
+            raise RecordsError(
+                f"there is no database at {path} (DATABASE_PATH): nothing was filed there yet, "
+                "or DATABASE_PATH points to the wrong place"
+            )
+        try:  # owner-only from the first byte; SQLite gives -wal/-shm the same mode
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as exc:
+            raise RecordsError(
+                f"cannot create the database {path}: {exc.strerror or exc}"
+            ) from None
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        conn.execute("select count(*) from sqlite_master").fetchone()  # not SQLite: fails here
+    except sqlite3.DatabaseError as exc:
+        raise RecordsError(f"{path} is not a usable SQLite database: {exc}") from None
+    return conn
+
+
+def _holds_records(db: sqlite_utils.Database) -> bool:
+    """Whether anything in the database was written with a key (then no new key may be made)."""
+    tables = set(db.table_names())
+    if "meta" in tables and list(db.query("select 1 from meta where name = 'key_check'")):
+        return True
+    return any(
+        list(db.query(f"select 1 from [{table}] limit 1"))
+        for table in ("reports", "drafts", "acknowledgements", "prefs")
+        if table in tables
+    )
 
 
 def _check_key(storage: Storage) -> None:
@@ -86,6 +126,6 @@ def _check_key(storage: Storage) -> None:
         ok = False
     if not ok:
         raise RecordsError(
-            "the encryption key does not match this database: set EDC_ENCRYPTION_KEY (or restore "
-            "the key file) that was used when the reports were filed"
+            f"the encryption key ({storage.cipher.source}) does not match this database: set "
+            "EDC_ENCRYPTION_KEY (or restore the key file) that was used when the reports were filed"
         )

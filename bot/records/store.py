@@ -7,7 +7,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.records import audit
-from bot.records.crypto import load_cipher
 from bot.records.database import Storage, open_storage
 from bot.records.drafts import Drafts
 from bot.records.errors import RecordsError
@@ -27,9 +26,17 @@ class Records:
     qa_log: SQLiteQALog
 
     @classmethod
-    def open(cls, *, path: Path, key: str = "", timezone: str = "America/New_York") -> Records:
-        """Open the database at `path` with the configured key (or the key file beside it)."""
-        storage = open_storage(path, load_cipher(key=key, database_path=path))
+    def open(
+        cls,
+        *,
+        path: Path,
+        key: str = "",
+        timezone: str = "America/New_York",
+        create: bool = True,
+    ) -> Records:
+        """Open the database at `path` with the configured key (or the key file beside it).
+        `create=False` (the `reports` commands): a missing database is an error, not a new one."""
+        storage = open_storage(path, key=key, create=create)
         tz = ZoneInfo(timezone)
         return cls(
             storage=storage,
