@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.messages import Reply
 from bot.notify import DeliveryError, Notifier, Posted
-from bot.records import Records
+from bot.records import Records, RecordsError
 from bot.records.models import Draft, OutboxItem
 from bot.supervisor_cards import Cards
 
@@ -131,6 +131,9 @@ class DeliveryWorker:
             ref = self._deliver(item, route)
         except DeliveryError as exc:
             self._failed(item, exc, now)
+            return False
+        except RecordsError as exc:  # a damaged row: retrying cannot mend it; the rest go on
+            self._failed(item, DeliveryError(str(exc), permanent=True), now)
             return False
         except Exception as exc:  # a bug while building the message: keep it queued, log it
             log.exception("delivery of %s failed unexpectedly", item.key)

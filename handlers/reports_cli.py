@@ -56,7 +56,7 @@ def cmd_list(args, config) -> int:
     from bot.timeparse import describe, elapsed
 
     records, tz = _open(config)
-    reports = records.reports.find(since=_since(args, tz), status=args.status or "")
+    reports = _readable(records, since=_since(args, tz), status=args.status or "")
     if not reports:
         print("No reports.")
         return 0
@@ -107,7 +107,7 @@ def cmd_export(args, config) -> int:
 
     records, tz = _open(config)
     now = datetime.now(UTC)
-    found = records.reports.find(since=_since(args, tz), status=args.status or "")
+    found = _readable(records, since=_since(args, tz), status=args.status or "")
     reports = [
         records.reports.read(r.number, actor=_actor(), via=f"cli export {args.format}", now=now)
         for r in found
@@ -124,7 +124,8 @@ def cmd_export(args, config) -> int:
 def cmd_verify(args, config) -> int:
     records, _ = _open(config)
     problems = records.verify()
-    entries, reports = len(records.audit_entries()), len(records.reports.find())
+    entries = len(records.audit_entries())
+    reports = records.storage.rows("select count(*) as n from reports")[0]["n"]
     if problems:
         print(f"FAILED: {len(problems)} problem(s) in {entries} audit entries / {reports} reports:")
         for problem in problems:
@@ -144,6 +145,15 @@ def _open(config):
         create=False,  # reading a database that isn't there must not create an empty one
     )
     return records, ZoneInfo(config.timezone)
+
+
+def _readable(records, **filters) -> list:
+    """The matching reports; each one that cannot be read is named on stderr and skipped, so
+    one damaged row never blocks the rest."""
+    reports, unreadable = records.reports.scan(**filters)
+    for bad in unreadable:
+        print(f"warning: skipped — {bad.reason} (see: reports verify)", file=sys.stderr)
+    return reports
 
 
 def _one_line_errors(command):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -9,7 +10,10 @@ from bot.forms.state import DialogState
 from bot.records import audit
 from bot.records.clock import parse, stamp
 from bot.records.database import Storage
+from bot.records.errors import RecordsError
 from bot.records.models import Draft
+
+log = logging.getLogger(__name__)
 
 
 class Drafts:
@@ -85,7 +89,13 @@ class Drafts:
             "select * from drafts where status = 'open' and updated_at < ? and reminded_turns < turns",
             (stamp(before),),
         )
-        return [self._draft(r) for r in rows]
+        drafts = []
+        for row in rows:  # one damaged draft must not stop the reminders (or the delivery pass)
+            try:
+                drafts.append(self._draft(row))
+            except (RecordsError, ValueError, TypeError, KeyError) as exc:
+                log.error("draft %s skipped: it cannot be read (%s)", row["id"], exc)
+        return drafts
 
     def mark_reminded(self, draft_id: str, turns: int) -> None:
         with self._s.transaction() as db:

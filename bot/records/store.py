@@ -48,7 +48,8 @@ class Records:
 
     def verify(self) -> list[str]:
         with self.storage.transaction() as db:
-            return audit.verify(db)
+            problems = audit.verify(db)
+        return problems + [bad.reason for bad in self.reports.unreadable()]
 
     def audit_entries(self, subject: str | None = None) -> list[audit.Entry]:
         with self.storage.transaction() as db:
