@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-
 # The project's root (where app.py is): relative paths in the settings are resolved against it,
 # never against the current directory, so `reports list` run from elsewhere reads the same
 # database (and `.env`) the server writes.
@@ -43,6 +42,7 @@ class Config:
     port: int = 3000
     database_path: Path = PROJECT_ROOT / "data" / "edc.sqlite3"
     encryption_key: str = _secret()
+    audit_witness: Path | None = None  # the audit witness file; default beside the database
     timezone: str = "America/New_York"
     admins: frozenset[str] = frozenset()
     report_delay_hours: float = 24.0  # a report later than this needs a reason for the delay
@@ -86,6 +86,7 @@ _ENV_NAMES = {
     "port": "PORT",
     "database_path": "DATABASE_PATH",
     "encryption_key": "EDC_ENCRYPTION_KEY",
+    "audit_witness": "EDC_AUDIT_WITNESS",
     "timezone": "EDC_TIMEZONE",
     "admins": "EDC_ADMINS",
     "report_delay_hours": "EDC_REPORT_DELAY_HOURS",
@@ -144,7 +145,7 @@ def _cast(name: str, raw: str):
             return number
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
-    if name == "database_path":
+    if name in ("database_path", "audit_witness"):
         return project_path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)

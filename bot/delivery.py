@@ -156,13 +156,18 @@ class DeliveryWorker:
             destination = item.destination or route.destination
             if not destination:
                 raise DeliveryError(f"no supervisor channel is configured for {item.platform}")
-            reply = self.cards.card(report, reannounce=item.purpose == "reannounce")
+            reply = self.cards.card(
+                report,
+                reannounce=item.purpose == "reannounce",
+                witness=self.records.audit_witness(),
+            )
             return route.notifier.post(destination, reply, key=item.key).ref
         if item.purpose == "update":
             ref = self.records.outbox.posted_ref(item.subject, item.platform, item.destination)
             if not ref:
                 raise DeliveryError("the report card is not posted yet")
-            route.notifier.update(item.destination, Posted(ref), self.cards.card(report))
+            card = self.cards.card(report, witness=self.records.audit_witness())
+            route.notifier.update(item.destination, Posted(ref), card)
             return ref
         if item.purpose == "notice":
             route.notifier.send_direct(item.destination, self.cards.ack_notice(report))

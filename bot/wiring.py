@@ -48,7 +48,10 @@ def build_core(
         index = build_index()
     tz = ZoneInfo(config.timezone)
     records = Records.open(
-        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+        path=config.database_path,
+        key=config.encryption_key,
+        timezone=config.timezone,
+        witness_path=config.audit_witness,
     )
     bot = Bot(index=index, qa_log=records.qa_log)
     cards = Cards(tz=tz, mode=config.delivery_mode)

@@ -30,9 +30,7 @@ def add_reports_parser(sub) -> None:
     exp.add_argument("--output", type=Path, help="file to write (default: standard output)")
     _filters(exp)
     exp.set_defaults(func=cmd_export)
-    verbs.add_parser(
-        "verify", help="check the audit log's hash chain and every report"
-    ).set_defaults(func=cmd_verify)
+    _verify_parser(verbs)
     verbs.add_parser(
         "feedback", help="answers staff rated 👍/👎, with their comments"
     ).set_defaults(func=cmd_feedback)
@@ -121,18 +119,45 @@ def cmd_export(args, config) -> int:
     return 0
 
 
+def _verify_parser(verbs) -> None:
+    verify = verbs.add_parser(
+        "verify",
+        help="check the audit log's keyed chain, every report, and the chain's head against "
+        "the witness file and the witness lines of posted report cards",
+    )
+    verify.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        type=_witness,
+        metavar="SEQ:MAC",
+        help="a report card's audit witness line (repeatable; the newest card is best)",
+    )
+    verify.set_defaults(func=cmd_verify)
+
+
+def _witness(text: str):
+    from bot.records.audit import Witness
+
+    try:
+        return Witness.parse(text, source=f"the card witness {text.strip()}")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_verify(args, config) -> int:
     records, _ = _open(config)
-    problems = records.verify()
-    entries = len(records.audit_entries())
-    reports = records.storage.rows("select count(*) as n from reports")[0]["n"]
-    if problems:
-        print(f"FAILED: {len(problems)} problem(s) in {entries} audit entries / {reports} reports:")
-        for problem in problems:
+    result = records.verify(witnesses=args.witness)
+    counts = f"{result.entries} audit entries / {result.reports} reports"
+    if result.problems:
+        print(f"FAILED: {len(result.problems)} problem(s) in {counts}:")
+        for problem in result.problems:
             print(f"  - {problem}")
-        return 1
-    print(f"OK: {entries} audit entries and {reports} reports are intact.")
-    return 0
+    else:
+        print(f"OK: {counts} are intact.")
+    for note in result.notes:
+        print(f"  note: {note}")
+    return 1 if result.problems else 0
 
 
 def _open(config):
@@ -143,6 +168,7 @@ def _open(config):
         key=config.encryption_key,
         timezone=config.timezone,
         create=False,  # reading a database that isn't there must not create an empty one
+        witness_path=config.audit_witness,
     )
     return records, ZoneInfo(config.timezone)
 

@@ -124,6 +124,9 @@ CARD_SUMMARY_NOTE = (
 )
 CARD_AMENDS = "Addendum to {number}"
 CARD_PRECHECK_WARNING = "Pre-check answered “no”: {labels}."
+# The audit log's position and MAC when the card was posted: an outside witness that lets
+# `reports verify --witness` notice deleted audit entries.
+CARD_WITNESS = "Audit witness {witness}"
 CARD_FIELDS = {
     "called": "Call time",
     "submitted": "Submitted",

@@ -6,24 +6,34 @@ takes a lock and opens a transaction, so every unit of work is atomic and never 
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.records import audit
 from bot.records.crypto import CHECK_PLAINTEXT, Cipher, load_cipher
 from bot.records.errors import RecordsError
 from bot.records.migrations import migrate
+from bot.records.witness import WitnessFile, witness_file_for
+
+log = logging.getLogger(__name__)
 
 
 class Storage:
-    def __init__(self, *, db: sqlite_utils.Database, cipher: Cipher) -> None:
+    def __init__(
+        self, *, db: sqlite_utils.Database, cipher: Cipher, witness: WitnessFile | None = None
+    ) -> None:
         self.db = db
+        self.db.audit_key = cipher.audit_key  # audit.append finds it beside the connection
         self.cipher = cipher
+        self.witness = witness
         self._lock = threading.RLock()
 
     @contextmanager
@@ -46,6 +56,18 @@ class Storage:
                 raise
             else:
                 conn.commit()
+                self._witness_head()
+
+    def _witness_head(self) -> None:
+        """After a commit: raise the witness file to the chain's head (outside the database)."""
+        if self.witness is None:
+            return
+        try:
+            head = audit.head(self.db)
+        except sqlite3.Error:
+            return
+        if head is not None:
+            self.witness.record(head)
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         with self._lock:
@@ -56,7 +78,9 @@ class Storage:
             self.db.close()
 
 
-def open_storage(path: Path, *, key: str = "", create: bool = True) -> Storage:
+def open_storage(
+    path: Path, *, key: str = "", create: bool = True, witness_path: Path | None = None
+) -> Storage:
     """Open and migrate the database at `path` (created only when `create`); refuse a key that
     doesn't match it, and a database that holds records but whose key is missing. Every
     problem is a one-line RecordsError naming the path."""
@@ -69,6 +93,7 @@ def open_storage(path: Path, *, key: str = "", create: bool = True) -> Storage:
         migrate(db)
         storage = Storage(db=db, cipher=cipher)
         _check_key(storage)
+        _key_the_audit(storage, witness_path or witness_file_for(path))
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise RecordsError(f"cannot use the database {path}: {exc}") from None
@@ -112,6 +137,43 @@ def _holds_records(db: sqlite_utils.Database) -> bool:
         for table in ("reports", "drafts", "acknowledgements", "prefs")
         if table in tables
     )
+
+
+def _key_the_audit(storage: Storage, witness_path: Path) -> None:
+    """Key a legacy chain (once), attach the witness file, and say at once when the database's
+    chain is shorter than the witness recorded (its newest entries were deleted)."""
+    with storage.transaction() as db:
+        if audit.upgrade(db, at=datetime.now(UTC).isoformat(timespec="seconds")):
+            log.warning("the audit log was keyed: earlier entries are kept as a legacy chain")
+    storage.witness = WitnessFile(path=witness_path, key=storage.cipher.audit_key)
+    try:
+        seen = storage.witness.read()
+    except ValueError as exc:
+        log.error("%s; run: python app.py reports verify", exc)
+        seen = None
+    if seen is None and audit.head(storage.db) is not None:
+        storage.witness.recreated = True
+        log.warning("the audit witness file %s was missing; recreated", storage.witness.path)
+    conflict = _witness_conflict(storage, seen) if seen is not None else ""
+    if conflict:
+        # Keep the evidence: the witness is not moved until someone has looked (reports verify).
+        storage.witness.frozen = True
+        log.error("%s; run: python app.py reports verify", conflict)
+        return
+    storage._witness_head()
+
+
+def _witness_conflict(storage: Storage, seen: audit.Witness) -> str:
+    head = audit.head(storage.db)
+    if head is None or seen.seq > head.seq:
+        return (
+            f"the audit log ends at entry {head.seq if head else 0} but the witness file saw "
+            f"entry {seen.seq}: entries were deleted"
+        )
+    rows = storage.rows("select hash from audit where seq = ?", (seen.seq,))
+    if not rows or not seen.matches(str(rows[0]["hash"])):
+        return f"audit entry {seen.seq} is not the one the witness file saw: it was replaced"
+    return ""
 
 
 def _check_key(storage: Storage) -> None:

@@ -83,7 +83,11 @@ class Reports:
                 event="report.submitted",
                 subject=number,
                 actor=user_key,
-                detail={"row_hash": row["row_hash"], "draft": sub.draft_id},
+                detail={
+                    "row_hash": row["row_hash"],
+                    "columns": audit.column_digests(audit.audit_key(db), row),
+                    "draft": sub.draft_id,
+                },
             )
             for dest_platform, destination in destinations:
                 enqueue(

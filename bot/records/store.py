@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,10 +34,11 @@ class Records:
         key: str = "",
         timezone: str = "America/New_York",
         create: bool = True,
+        witness_path: Path | None = None,
     ) -> Records:
         """Open the database at `path` with the configured key (or the key file beside it).
         `create=False` (the `reports` commands): a missing database is an error, not a new one."""
-        storage = open_storage(path, key=key, create=create)
+        storage = open_storage(path, key=key, create=create, witness_path=witness_path)
         tz = ZoneInfo(timezone)
         return cls(
             storage=storage,
@@ -46,10 +48,37 @@ class Records:
             qa_log=SQLiteQALog(storage=storage),
         )
 
-    def verify(self) -> list[str]:
+    def verify(self, witnesses: Sequence[audit.Witness] = ()) -> audit.Verification:
+        """Check the audit chain, every report, and the chain's head against the witness file
+        and the `witnesses` given (the witness lines of posted report cards)."""
+        recorded, notes = self._recorded_witness()
         with self.storage.transaction() as db:
-            problems = audit.verify(db)
-        return problems + [bad.reason for bad in self.reports.unreadable()]
+            result = audit.verify(
+                db, self.storage.cipher.audit_key, witnesses=[*recorded, *witnesses]
+            )
+        result.problems += [bad.reason for bad in self.reports.unreadable()]
+        result.notes += notes
+        return result
+
+    def audit_witness(self) -> audit.Witness | None:
+        """The chain's head now: what a report card carries as its witness line."""
+        return audit.head(self.storage.db)
+
+    def _recorded_witness(self) -> tuple[list[audit.Witness], list[str]]:
+        witness = self.storage.witness
+        if witness is None:
+            return [], []
+        try:
+            seen = witness.read()
+        except ValueError as exc:
+            return [], [f"{exc}: the newest entries are checked only against card witnesses"]
+        notes = []
+        if witness.recreated:
+            notes.append(
+                f"the witness file {witness.path} was missing and has been recreated: deletions "
+                "made before that are caught only against a card's witness line (--witness)"
+            )
+        return ([seen] if seen else []), notes
 
     def audit_entries(self, subject: str | None = None) -> list[audit.Entry]:
         with self.storage.transaction() as db:
