@@ -50,6 +50,7 @@ class Config:
     ack_reminder_hours: float = 4.0
     delivery_mode: str = "full"  # "full" | "summary"
     delivery_retry_seconds: float = 5.0  # first retry after a failed delivery; doubles each time
+    delivery_lease_seconds: float = 120.0  # a claimed delivery is another process's after this
 
     @property
     def slack_enabled(self) -> bool:
@@ -94,6 +95,7 @@ _ENV_NAMES = {
     "ack_reminder_hours": "EDC_ACK_REMINDER_HOURS",
     "delivery_mode": "EDC_DELIVERY_MODE",
     "delivery_retry_seconds": "EDC_DELIVERY_RETRY_SECONDS",
+    "delivery_lease_seconds": "EDC_DELIVERY_LEASE_SECONDS",
 }
 
 
@@ -138,6 +140,7 @@ def _cast(name: str, raw: str):
             "draft_reminder_minutes",
             "ack_reminder_hours",
             "delivery_retry_seconds",
+            "delivery_lease_seconds",
         ):
             number = float(raw)
             if number <= 0:

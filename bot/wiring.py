@@ -63,6 +63,7 @@ def build_core(
         ack_after=timedelta(hours=config.ack_reminder_hours),
         remind_after=timedelta(minutes=config.draft_reminder_minutes),
         retry_seconds=config.delivery_retry_seconds,
+        lease_seconds=config.delivery_lease_seconds,
     )
     reports = ReportsExtension(
         bot=bot,

@@ -31,6 +31,7 @@ def add_reports_parser(sub) -> None:
     _filters(exp)
     exp.set_defaults(func=cmd_export)
     _verify_parser(verbs)
+    _deliveries_parser(verbs)
     verbs.add_parser(
         "feedback", help="answers staff rated 👍/👎, with their comments"
     ).set_defaults(func=cmd_feedback)
@@ -134,6 +135,49 @@ def _verify_parser(verbs) -> None:
         help="a report card's audit witness line (repeatable; the newest card is best)",
     )
     verify.set_defaults(func=cmd_verify)
+
+
+def _deliveries_parser(verbs) -> None:
+    deliveries = verbs.add_parser(
+        "deliveries",
+        help="messages not yet delivered (held, failed, waiting) and what stops delivery",
+    )
+    which = deliveries.add_mutually_exclusive_group()
+    which.add_argument(
+        "--posted", metavar="KEY", help="a held message IS in the channel: record it as sent"
+    )
+    which.add_argument(
+        "--resend", metavar="KEY", help="a held message is NOT in the channel: send it again"
+    )
+    deliveries.set_defaults(func=cmd_deliveries)
+
+
+def cmd_deliveries(args, config) -> int:
+    records, _ = _open(config)
+    key = args.posted or args.resend
+    if key:
+        done = records.outbox.release(
+            key, posted=bool(args.posted), actor=_actor(), now=datetime.now(UTC)
+        )
+        if not done:
+            print(f"error: no held delivery has the key {key!r}", file=sys.stderr)
+            return 1
+        print("Recorded as sent." if args.posted else "Queued to be sent again.")
+        return 0
+    checked = records.outbox.problems()
+    for platform, problems in sorted((checked.get("problems") or {}).items()):
+        for problem in problems:
+            print(f"problem ({platform}, checked {checked.get('at', '?')}): {problem}")
+    rows = records.outbox.unsettled()
+    if not rows:
+        print("Every message has been delivered.")
+        return 0
+    for row in rows:
+        print(
+            f"{row['state']:<8} {row['key']}  attempts {row['attempts']}"
+            + (f"  — {row['last_error']}" if row["last_error"] else "")
+        )
+    return 1 if any(r["state"] in ("held", "failed") for r in rows) else 0
 
 
 def _witness(text: str):

@@ -20,9 +20,21 @@ class Drafts:
     def __init__(self, *, storage: Storage) -> None:
         self._s = storage
 
-    def create(self, *, user_key: str, platform: str, state: DialogState, now: datetime) -> Draft:
-        draft_id = uuid.uuid4().hex
+    def create(
+        self,
+        *,
+        user_key: str,
+        platform: str,
+        state: DialogState,
+        now: datetime,
+        draft_id: str = "",
+    ) -> Draft:
+        """A new open draft. With `draft_id` (derived from a submission's idempotency key) a
+        draft that already has that id is returned as it is: a replay creates nothing."""
+        draft_id = draft_id or uuid.uuid4().hex
         with self._s.transaction() as db:
+            if list(db.query("select 1 from drafts where id = ?", (draft_id,))):
+                return self.get(draft_id)
             db["drafts"].insert(
                 {
                     "id": draft_id,
