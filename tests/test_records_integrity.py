@@ -12,6 +12,8 @@ import re
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run_app
 from tests.report_support import KEY, REPORT_ANSWERS, chat_env
@@ -272,3 +274,51 @@ def test_the_mac_key_is_derived_and_not_in_the_database(tmp_path):
     data = (tmp_path / "edc.sqlite3").read_bytes()
     for secret in (cipher.audit_key, cipher.audit_key.hex().encode(), KEY.encode(), raw):
         assert secret not in data
+
+
+# ---- whatever the rows hold, verify answers in words --------------------------------------
+
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(min_value=-(2**62), max_value=2**62),
+    st.text(max_size=40),
+    st.binary(max_size=20),
+    st.floats(),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "seq": st.integers(min_value=1, max_value=50),
+                "at": _VALUES,
+                "event": st.one_of(st.just("report.submitted"), st.text(min_size=1, max_size=20)),
+                "subject": _VALUES,
+                "actor": _VALUES,
+                "detail": st.one_of(_VALUES, st.just('{"row_hash": 5, "columns": [1]}')),
+                "prev_hash": _VALUES,
+                "hash": st.one_of(st.text(min_size=1, max_size=70), st.just("k1:00")),
+            }
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda r: r["seq"],
+    )
+)
+def test_verify_never_crashes_on_arbitrary_audit_rows(tmp_path_factory, rows):
+    import sqlite_utils
+
+    from bot.records import audit
+    from bot.records.migrations import migrate
+
+    db = sqlite_utils.Database(tmp_path_factory.mktemp("fuzz") / "f.sqlite3")
+    migrate(db)
+    for row in rows:
+        db["audit"].insert(row)
+    result = audit.verify(db, b"k" * 32, witnesses=[audit.Witness(99, "ab" * 8, "a card")])
+    assert result.problems and all(isinstance(p, str) for p in result.problems)
+    assert "entry 99" in " ".join(result.problems)
