@@ -322,3 +322,30 @@ def test_verify_never_crashes_on_arbitrary_audit_rows(tmp_path_factory, rows):
     result = audit.verify(db, b"k" * 32, witnesses=[audit.Witness(99, "ab" * 8, "a card")])
     assert result.problems and all(isinstance(p, str) for p in result.problems)
     assert "entry 99" in " ".join(result.problems)
+
+
+def test_every_surface_shows_the_witness_line_on_the_card(tmp_path, index):
+    from zoneinfo import ZoneInfo
+
+    from bot.render_text import render as as_text
+    from bot.supervisor_cards import Cards
+    from handlers.slack.blocks import render as as_slack
+    from handlers.teams.cards import card_attachment
+    from tests.report_support import make_core, say
+
+    core = make_core(tmp_path, index)
+    say(core, "report")
+    for answer in REPORT_ANSWERS:
+        say(core, answer)
+    say(core, "submit")
+    [report] = core.records.reports.find()
+    witness = core.records.audit_witness()
+    card = Cards(tz=ZoneInfo("America/New_York"), mode="full").card(report, witness=witness)
+    line = f"Audit witness {witness}"
+    assert re.fullmatch(r"\d+:[0-9a-f]{16}", str(witness))
+    assert line in as_text(card)
+    assert line in json.dumps(as_slack(card))
+    assert line in json.dumps(card_attachment(card, scope="channel"))
+    code, out = _verify(tmp_path, "--witness", str(witness))
+    assert code == 0, out
+    core.records.close()
