@@ -245,7 +245,9 @@ class DeliveryWorker:
             item,
             error=str(exc),
             next_at=now + timedelta(seconds=wait),
-            uncertain=exc.ambiguous and item.purpose in CHECKED,
+            # Once in doubt, in doubt until `find` settles it: a later clear failure says
+            # nothing about the earlier attempt.
+            uncertain=(exc.ambiguous or item.in_flight) and item.purpose in CHECKED,
         )
 
 

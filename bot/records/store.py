@@ -62,7 +62,8 @@ class Records:
 
     def audit_witness(self) -> audit.Witness | None:
         """The chain's head now: what a report card carries as its witness line."""
-        return audit.head(self.storage.db)
+        rows = self.storage.rows("select seq, hash from audit order by seq desc limit 1")
+        return audit.Witness(rows[0]["seq"], rows[0]["hash"]) if rows else None
 
     def _recorded_witness(self) -> tuple[list[audit.Witness], list[str]]:
         witness = self.storage.witness
