@@ -129,6 +129,20 @@ class DeliveryWorker:
             log.exception("could not record the delivery check")
         return self.problems
 
+    def health(self) -> dict:
+        """For /healthz: "degraded" while a check found a problem or messages are held or
+        failed (each needs a person); what and how many."""
+        counts = {
+            r["state"]: r["n"]
+            for r in self.records.storage.rows(
+                "select state, count(*) as n from outbox where state in ('held', 'failed') "
+                "group by state"
+            )
+        }
+        problems = [p for found in self.problems.values() for p in found]
+        degraded = bool(problems or counts)
+        return {"status": "degraded" if degraded else "ok", "problems": problems, **counts}
+
     # ---- one pass -------------------------------------------------------------------------
 
     def run_once(self, now: datetime) -> int:

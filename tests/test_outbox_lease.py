@@ -308,6 +308,9 @@ def test_without_history_an_ambiguous_post_is_held_not_repeated(tmp_path, index,
     assert len(fake.history[SUPERVISOR_CHANNEL]) == 1  # Slack's one stored copy, no more
     [(key, state)] = _outbox(tmp_path / "edc.sqlite3").items()
     assert state == "held"
+    health = core.worker.health()
+    assert health["status"] == "degraded" and health["held"] == 1
+    assert "missing_scope" in health["problems"][0]
     core.close()
 
     env = {"DATABASE_PATH": str(tmp_path / "edc.sqlite3"), "EDC_ENCRYPTION_KEY": KEY}
