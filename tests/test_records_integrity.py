@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import re
+import shutil
 import sqlite3
 
 import pytest
@@ -21,12 +22,24 @@ from tests.report_support import KEY, REPORT_ANSWERS, chat_env
 GENESIS = "0" * 64
 
 
-def _file_reports(tmp_path, count: int = 3) -> None:
+@pytest.fixture(scope="module")
+def filed(tmp_path_factory):
+    """Three reports filed and delivered through the console chat, once per module; each test
+    gets its own copy of the files (database, witness file, supervisor log)."""
+    folder = tmp_path_factory.mktemp("filed")
     lines = []
-    for _ in range(count):
+    for _ in range(3):
         lines += ["report", *REPORT_ANSWERS, "submit"]
-    proc = run_app("chat", stdin="\n".join(lines) + "\n", env=chat_env(tmp_path))
+    proc = run_app("chat", stdin="\n".join(lines) + "\n", env=chat_env(folder))
     assert proc.returncode == 0, proc.stderr.decode()
+    return folder
+
+
+@pytest.fixture
+def db_dir(filed, tmp_path):
+    for path in filed.iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    return tmp_path
 
 
 def _verify(tmp_path, *extra: str) -> tuple[int, str]:
@@ -93,27 +106,24 @@ def _report_hash(row: dict) -> str:
 # ---- the attacks ----------------------------------------------------------------------------
 
 
-def test_an_intact_database_verifies(tmp_path):
-    _file_reports(tmp_path)
-    code, out = _verify(tmp_path)
+def test_an_intact_database_verifies(db_dir):
+    code, out = _verify(db_dir)
     assert code == 0 and out.startswith("OK:"), out
 
 
 @pytest.mark.parametrize("prefix", ["", "k1:"])
-def test_an_entry_rewritten_with_a_recomputed_chain_is_named(tmp_path, prefix):
-    _file_reports(tmp_path)
-    db = _db(tmp_path)
+def test_an_entry_rewritten_with_a_recomputed_chain_is_named(db_dir, prefix):
+    db = _db(db_dir)
     db.execute("update audit set actor = 'slack:UINSIDER' where seq = 2")
     _rechain(db, start=2, prefix=prefix)
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert re.search(r"audit entry 2 \(\S+ \S+\) (was edited|is in the old unkeyed format)", out)
 
 
-def test_a_report_body_swapped_with_its_hash_fixed_is_named(tmp_path):
-    _file_reports(tmp_path)
-    db = _db(tmp_path)
+def test_a_report_body_swapped_with_its_hash_fixed_is_named(db_dir):
+    db = _db(db_dir)
     first = dict(db.execute("select * from reports where number = 'EDC-2026-0001'").fetchone())
     second = dict(db.execute("select * from reports where number = 'EDC-2026-0002'").fetchone())
     second["body"] = first["body"]
@@ -123,15 +133,14 @@ def test_a_report_body_swapped_with_its_hash_fixed_is_named(tmp_path):
     )
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert "report EDC-2026-0002 had its body swapped" in out
     assert "submitted as report EDC-2026-0001" in out
 
 
-def test_a_report_body_swapped_with_the_audit_rewritten_too_is_caught(tmp_path):
-    _file_reports(tmp_path)
-    db = _db(tmp_path)
+def test_a_report_body_swapped_with_the_audit_rewritten_too_is_caught(db_dir):
+    db = _db(db_dir)
     first = dict(db.execute("select * from reports where number = 'EDC-2026-0001'").fetchone())
     second = dict(db.execute("select * from reports where number = 'EDC-2026-0002'").fetchone())
     second["body"] = first["body"]
@@ -150,15 +159,14 @@ def test_a_report_body_swapped_with_the_audit_rewritten_too_is_caught(tmp_path):
     db.execute("update audit set detail = ? where seq = ?", (_canonical(detail), entry["seq"]))
     _rechain(db, start=entry["seq"], prefix="k1:")
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert f"audit entry {entry['seq']} (report.submitted EDC-2026-0002) was edited" in out
     assert "report EDC-2026-0002 cannot be vouched for" in out
 
 
-def test_reordered_entries_are_named(tmp_path):
-    _file_reports(tmp_path)
-    db = _db(tmp_path)
+def test_reordered_entries_are_named(db_dir):
+    db = _db(db_dir)
     a, b = (dict(db.execute("select * from audit where seq = ?", (n,)).fetchone()) for n in (3, 4))
     for target, source in ((3, b), (4, a)):
         db.execute(
@@ -174,57 +182,53 @@ def test_reordered_entries_are_named(tmp_path):
         )
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert "audit entry 3" in out and "reordered" in out and "written as entry 4" in out
 
 
-def test_deleting_the_newest_entries_is_caught_by_the_witness_file(tmp_path):
-    _file_reports(tmp_path)
-    db = _db(tmp_path)
+def test_deleting_the_newest_entries_is_caught_by_the_witness_file(db_dir):
+    db = _db(db_dir)
     last = db.execute("select max(seq) from audit").fetchone()[0]
     db.execute("delete from audit where seq > ?", (last - 3,))
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert f"ends at entry {last - 3}" in out and f"saw entry {last}" in out
     assert f"entries {last - 2}–{last} were deleted" in out
 
 
-def test_deleting_the_newest_entries_is_caught_by_a_cards_witness_line(tmp_path):
-    _file_reports(tmp_path)
-    log = (tmp_path / "supervisor-channel.log").read_text(encoding="utf-8")
+def test_deleting_the_newest_entries_is_caught_by_a_cards_witness_line(db_dir):
+    log = (db_dir / "supervisor-channel.log").read_text(encoding="utf-8")
     witnesses = re.findall(r"Audit witness (\d+:[0-9a-f]+)", log)
     assert len(witnesses) == 3  # one on every card posted
     newest = witnesses[-1]
     seq = int(newest.split(":")[0])
-    (tmp_path / "edc.witness").unlink()  # the insider removes the file witness too
-    db = _db(tmp_path)
+    (db_dir / "edc.witness").unlink()  # the insider removes the file witness too
+    db = _db(db_dir)
     db.execute("delete from audit where seq >= ?", (seq,))  # the newest report's filing
     db.execute("delete from reports where number = 'EDC-2026-0003'")  # and the report itself
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 0 and "witness file" in out, out  # without the card, it can't be seen
-    code, out = _verify(tmp_path, "--witness", newest)
+    code, out = _verify(db_dir, "--witness", newest)
     assert code == 1 and f"saw entry {seq}" in out and "deleted" in out
 
 
-def test_a_card_witness_for_a_replaced_entry_is_named(tmp_path):
-    _file_reports(tmp_path)
-    log = (tmp_path / "supervisor-channel.log").read_text(encoding="utf-8")
+def test_a_card_witness_for_a_replaced_entry_is_named(db_dir):
+    log = (db_dir / "supervisor-channel.log").read_text(encoding="utf-8")
     seq, mac = re.findall(r"Audit witness (\d+):([0-9a-f]+)", log)[0]
-    code, out = _verify(tmp_path, "--witness", f"{seq}:{mac}")
+    code, out = _verify(db_dir, "--witness", f"{seq}:{mac}")
     assert code == 0, out
     forged = f"{seq}:{'0' * len(mac)}"
-    code, out = _verify(tmp_path, "--witness", forged)
+    code, out = _verify(db_dir, "--witness", forged)
     assert code == 1 and f"audit entry {seq} is not the one" in out
 
 
-def test_verify_names_garbage_rows_and_never_crashes(tmp_path):
-    _file_reports(tmp_path, count=1)
-    db = _db(tmp_path)
+def test_verify_names_garbage_rows_and_never_crashes(db_dir):
+    db = _db(db_dir)
     db.execute("update audit set detail = '{not json', hash = '' where seq = 2")
     db.execute(
         "insert into audit (seq, at, event, subject, actor, detail, prev_hash, hash) "
@@ -233,22 +237,21 @@ def test_verify_names_garbage_rows_and_never_crashes(tmp_path):
     db.execute("update reports set body = 'x', row_hash = ''")
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1
     assert "audit entry 2" in out and "EDC-2026-0001" in out
 
 
-def test_a_legacy_unkeyed_chain_is_keyed_from_a_marked_point(tmp_path):
-    _file_reports(tmp_path, count=1)
-    (tmp_path / "edc.witness").unlink()
-    db = _db(tmp_path)
+def test_a_legacy_unkeyed_chain_is_keyed_from_a_marked_point(db_dir):
+    (db_dir / "edc.witness").unlink()
+    db = _db(db_dir)
     _rechain(db)  # the whole chain as the old version wrote it: no keyed entries at all
     legacy = db.execute("select max(seq) from audit").fetchone()[0]
     db.close()
-    code, out = _verify(tmp_path)  # opening keys it: an audit.keyed entry after the legacy part
+    code, out = _verify(db_dir)  # opening keys it: an audit.keyed entry after the legacy part
     assert code == 0, out
     assert f"{legacy} audit entries predate the keyed chain" in out
-    db = _db(tmp_path)
+    db = _db(db_dir)
     marked = dict(db.execute("select * from audit where event = 'audit.keyed'").fetchone())
     assert marked["seq"] == legacy + 1 and json.loads(marked["detail"])["legacy_entries"] == legacy
     # A rewrite of the legacy part after the upgrade breaks the link the keyed entry holds.
@@ -260,18 +263,17 @@ def test_a_legacy_unkeyed_chain_is_keyed_from_a_marked_point(tmp_path):
     )
     db.commit()
     db.close()
-    code, out = _verify(tmp_path)
+    code, out = _verify(db_dir)
     assert code == 1 and f"audit entry {legacy + 1} (audit.keyed audit) was edited" in out
 
 
-def test_the_mac_key_is_derived_and_not_in_the_database(tmp_path):
+def test_the_mac_key_is_derived_and_not_in_the_database(db_dir):
     from bot.records.crypto import Cipher
 
-    _file_reports(tmp_path, count=1)
     cipher = Cipher(key=KEY.encode())
     raw = base64.urlsafe_b64decode(KEY)
     assert cipher.audit_key != raw and len(cipher.audit_key) == 32
-    data = (tmp_path / "edc.sqlite3").read_bytes()
+    data = (db_dir / "edc.sqlite3").read_bytes()
     for secret in (cipher.audit_key, cipher.audit_key.hex().encode(), KEY.encode(), raw):
         assert secret not in data
 
@@ -288,7 +290,7 @@ _VALUES = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     rows=st.lists(
