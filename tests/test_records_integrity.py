@@ -217,6 +217,17 @@ def test_deleting_the_newest_entries_is_caught_by_a_cards_witness_line(db_dir):
     assert code == 1 and f"saw entry {seq}" in out and "deleted" in out
 
 
+def test_a_dropped_audit_log_is_named_not_a_crash(db_dir):
+    db = _db(db_dir)
+    last = db.execute("select max(seq) from audit").fetchone()[0]
+    db.execute("drop table audit")
+    db.commit()
+    db.close()
+    code, out = _verify(db_dir)
+    assert code == 1 and "audit" in out
+    assert f"entries 1–{last} were deleted" in out
+
+
 def test_a_card_witness_for_a_replaced_entry_is_named(db_dir):
     log = (db_dir / "supervisor-channel.log").read_text(encoding="utf-8")
     seq, mac = re.findall(r"Audit witness (\d+):([0-9a-f]+)", log)[0]

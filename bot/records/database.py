@@ -142,10 +142,17 @@ def _holds_records(db: sqlite_utils.Database) -> bool:
 def _key_the_audit(storage: Storage, witness_path: Path) -> None:
     """Key a legacy chain (once), attach the witness file, and say at once when the database's
     chain is shorter than the witness recorded (its newest entries were deleted)."""
-    with storage.transaction() as db:
-        if audit.upgrade(db, at=datetime.now(UTC).isoformat(timespec="seconds")):
-            log.warning("the audit log was keyed: earlier entries are kept as a legacy chain")
-    storage.witness = WitnessFile(path=witness_path, key=storage.cipher.audit_key)
+    witness = WitnessFile(path=witness_path, key=storage.cipher.audit_key)
+    try:
+        with storage.transaction() as db:
+            if audit.upgrade(db, at=datetime.now(UTC).isoformat(timespec="seconds")):
+                log.warning("the audit log was keyed: earlier entries are kept as a legacy chain")
+    except sqlite3.OperationalError as exc:  # the audit table itself is gone: let verify say so
+        witness.frozen = True
+        log.error("the audit log cannot be read (%s); run: python app.py reports verify", exc)
+    storage.witness = witness
+    if witness.frozen:
+        return
     try:
         seen = storage.witness.read()
     except ValueError as exc:
