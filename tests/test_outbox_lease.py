@@ -411,3 +411,16 @@ def test_a_replayed_form_submission_files_and_posts_nothing_new(index, tmp_path)
         assert len(slack.core.records.reports.find()) == 2  # a new form is a new report
     finally:
         stop_app(slack)
+
+
+def test_teams_cannot_list_a_channel_so_an_unremembered_post_is_in_doubt(tmp_path):
+    from handlers.teams.notifier import TeamsNotifier
+    from handlers.teams.references import ReferenceStore
+
+    records = Records.open(path=tmp_path / "edc.sqlite3", key=KEY)
+    store = ReferenceStore(storage=records.storage)
+    notifier = TeamsNotifier(connector=None, store=store, config=Config())
+    assert notifier.find("supervisor", "EDC-2026-0001:post:teams:supervisor") is None
+    store.remember_post("EDC-2026-0001:post:teams:supervisor", "conv|activity")
+    assert notifier.find("supervisor", "EDC-2026-0001:post:teams:supervisor") == "conv|activity"
+    records.close()
