@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+# The project's root (where app.py is): relative paths in the settings are resolved against it,
+# never against the current directory, so `reports list` run from elsewhere reads the same
+# database (and `.env`) the server writes.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
@@ -40,8 +45,9 @@ class Config:
     teams_service_url: str = ""
     teams_tenant_id: str = ""
     port: int = 3000
-    database_path: Path = Path("data/edc.sqlite3")
+    database_path: Path = PROJECT_ROOT / "data" / "edc.sqlite3"
     encryption_key: str = _secret()
+    audit_witness: Path | None = None  # the audit witness file; default beside the database
     timezone: str = "America/New_York"
     admins: frozenset[str] = frozenset()
     report_delay_hours: float = 24.0  # a report later than this needs a reason for the delay
@@ -49,6 +55,7 @@ class Config:
     ack_reminder_hours: float = 4.0
     delivery_mode: str = "full"  # "full" | "summary"
     delivery_retry_seconds: float = 5.0  # first retry after a failed delivery; doubles each time
+    delivery_lease_seconds: float = 120.0  # a claimed delivery is another process's after this
     # --- network edge (handlers/http_server.py, handlers/teams/) ---
     teams_local_mode: bool = False  # the Bot Framework Emulator, unauthenticated, this machine only
     teams_openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL
@@ -97,6 +104,7 @@ _ENV_NAMES = {
     "port": "PORT",
     "database_path": "DATABASE_PATH",
     "encryption_key": "EDC_ENCRYPTION_KEY",
+    "audit_witness": "EDC_AUDIT_WITNESS",
     "timezone": "EDC_TIMEZONE",
     "admins": "EDC_ADMINS",
     "report_delay_hours": "EDC_REPORT_DELAY_HOURS",
@@ -104,6 +112,7 @@ _ENV_NAMES = {
     "ack_reminder_hours": "EDC_ACK_REMINDER_HOURS",
     "delivery_mode": "EDC_DELIVERY_MODE",
     "delivery_retry_seconds": "EDC_DELIVERY_RETRY_SECONDS",
+    "delivery_lease_seconds": "EDC_DELIVERY_LEASE_SECONDS",
     "teams_local_mode": "TEAMS_LOCAL_MODE",
     "teams_openid_metadata_url": "TEAMS_OPENID_METADATA_URL",
     "teams_extra_service_urls": "TEAMS_EXTRA_SERVICE_URLS",
@@ -111,10 +120,17 @@ _ENV_NAMES = {
 }
 
 
+def project_path(raw: str | Path) -> Path:
+    """A path from the settings: absolute as given, relative ones against the project root."""
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def load_config(
-    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    environ: Mapping[str, str] | None = None, env_file: Path | None = PROJECT_ROOT / ".env"
 ) -> Config:
-    """Build the config from `environ` (default os.environ) over the `.env` file."""
+    """Build the config from `environ` (default os.environ) over the `.env` file (the
+    project's, wherever the command is run from)."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
         from dotenv import dotenv_values
@@ -154,6 +170,7 @@ def _cast(name: str, raw: str):
             "draft_reminder_minutes",
             "ack_reminder_hours",
             "delivery_retry_seconds",
+            "delivery_lease_seconds",
         ):
             number = float(raw)
             if number <= 0:
@@ -161,8 +178,8 @@ def _cast(name: str, raw: str):
             return number
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
-    if name == "database_path":
-        return Path(raw)
+    if name in ("database_path", "audit_witness"):
+        return project_path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)
     if name == "slack_api_url":

@@ -15,12 +15,22 @@ from bot.messages import Reply
 
 class DeliveryError(Exception):
     """Posting failed. `retry_after` (seconds) when the platform said when to try again
-    (HTTP 429 Retry-After); `permanent` when trying again cannot help (channel not found)."""
+    (HTTP 429 Retry-After); `permanent` when trying again cannot help (channel not found);
+    `ambiguous` when the request may have been carried out all the same (a timeout, a 5xx after
+    sending): the message may be there, so the outbox checks before posting it again."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        ambiguous: bool = False,
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.ambiguous = ambiguous
 
 
 @dataclass(frozen=True)
@@ -41,3 +51,12 @@ class Notifier(Protocol):
 
     def send_direct(self, user_id: str, reply: Reply) -> None:
         """Message one user privately (receipts, acknowledgement notices, reminders)."""
+
+
+class Finder(Protocol):
+    """Optional for a Notifier: whether a post with this key is already in the channel.
+    Returns where it landed (a `Posted.ref`), "" when it is certainly not there, None when it can't be told
+    (e.g. the bot may not read the channel's history). The outbox asks only after an attempt
+    whose outcome is unknown; a notifier without it dedupes inside `post` by itself."""
+
+    def find(self, destination: str, key: str) -> str | None: ...

@@ -20,6 +20,7 @@ Rules (the same on every surface):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -106,11 +107,24 @@ class ReportsExtension:
 
     # ---- API for adapters -----------------------------------------------------------------
 
-    def submit_form(self, incoming: Incoming, form_name: str, values: dict[str, str]) -> FormResult:
+    def submit_form(
+        self,
+        incoming: Incoming,
+        form_name: str,
+        values: dict[str, str],
+        *,
+        idempotency_key: str = "",
+    ) -> FormResult:
         """A whole form at once (Slack modal, Teams card): validate every field, then file it.
-        Returns per-field errors (field name → message) or the report number and receipt."""
+        Returns per-field errors (field name → message) or the report number and receipt.
+        `idempotency_key` (the adapter's: same submission = same key) makes a replay file
+        nothing and say nothing new: it returns the earlier report's number, no replies."""
         form = load_form(form_name)
         now = self.clock()
+        draft_id = _submission_draft(user_key(incoming), idempotency_key)
+        earlier = self.records.drafts.get(draft_id) if draft_id else None
+        if earlier is not None and earlier.status == "submitted":
+            return FormResult(report_number=earlier.report_number)
         dialog = self._dialog(form, user_key(incoming))
         state = DialogState(form=form.name, step="", started_at=_iso(now))
         errors: dict[str, str] = {}
@@ -136,8 +150,14 @@ class ReportsExtension:
             return FormResult(errors=errors)
         state.step = REVIEW
         draft = self.records.drafts.create(
-            user_key=user_key(incoming), platform=incoming.platform, state=state, now=now
+            user_key=user_key(incoming),
+            platform=incoming.platform,
+            state=state,
+            now=now,
+            draft_id=draft_id,
         )
+        if draft.status == "submitted":  # the same submission, filed a moment ago
+            return FormResult(report_number=draft.report_number)
         report = self._file(incoming, dialog, draft, state, now)
         return FormResult(report_number=report.number, replies=(self._receipt(report),))
 
@@ -531,6 +551,14 @@ def _note(text: str) -> Reply:
 
 def _errors_text(errors: dict[str, str]) -> str:
     return " ".join(f"{name}: {message}" for name, message in errors.items())
+
+
+def _submission_draft(user: str, idempotency_key: str) -> str:
+    """The draft id a keyed submission files under: the same key (for the same user) always
+    names the same draft, so the records' per-draft idempotency covers replays too."""
+    if not idempotency_key:
+        return ""
+    return hashlib.sha256(f"{user}\n{idempotency_key}".encode()).hexdigest()[:32]
 
 
 def _iso(moment: datetime) -> str:

@@ -26,8 +26,10 @@ class Cards:
         self.mode = mode  # "full" | "summary"
         self._specs: dict[str, FormSpec | None] = {}
 
-    def card(self, report: Report, *, reannounce: bool = False) -> Reply:
-        """The message in the supervisor channel (also its updated form once acknowledged)."""
+    def card(self, report: Report, *, reannounce: bool = False, witness: object = None) -> Reply:
+        """The message in the supervisor channel (also its updated form once acknowledged).
+        `witness` (the audit chain's head, bot.records.audit.Witness) ends it as a small line:
+        the channel then holds a copy of the chain's position that the database can't rewrite."""
         parts: list[Part] = []
         if reannounce:
             parts.append(Text(strings.CARD_REANNOUNCE.format(number=report.number), "warning"))
@@ -37,6 +39,8 @@ class Cards:
         else:
             parts.append(Text(strings.CARD_SUMMARY_NOTE, "note"))
         parts += self._actions(report)
+        if witness:
+            parts.append(Footer(strings.CARD_WITNESS.format(witness=witness)))
         return Reply(tuple(parts), private=False, kind="report_card")
 
     def full_view(self, report: Report) -> Reply:

@@ -48,7 +48,10 @@ def build_core(
         index = build_index()
     tz = ZoneInfo(config.timezone)
     records = Records.open(
-        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+        path=config.database_path,
+        key=config.encryption_key,
+        timezone=config.timezone,
+        witness_path=config.audit_witness,
     )
     bot = Bot(index=index, qa_log=records.qa_log)
     cards = Cards(tz=tz, mode=config.delivery_mode)
@@ -60,6 +63,7 @@ def build_core(
         ack_after=timedelta(hours=config.ack_reminder_hours),
         remind_after=timedelta(minutes=config.draft_reminder_minutes),
         retry_seconds=config.delivery_retry_seconds,
+        lease_seconds=config.delivery_lease_seconds,
     )
     reports = ReportsExtension(
         bot=bot,

@@ -46,12 +46,13 @@ def add_reports_parser(sub) -> None:
     )
     _filters(exp)
     exp.set_defaults(func=cmd_export)
-    verbs.add_parser(
-        "verify", help="check the audit log's hash chain and every report"
-    ).set_defaults(func=cmd_verify)
+    _verify_parser(verbs)
+    _deliveries_parser(verbs)
     verbs.add_parser(
         "feedback", help="answers staff rated 👍/👎, with their comments"
     ).set_defaults(func=cmd_feedback)
+    for verb in verbs.choices.values():
+        verb.set_defaults(func=_one_line_errors(verb.get_default("func")))
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +82,7 @@ def _select(records, args, tz: ZoneInfo):
             return None
         since = datetime.combine(day, time(0), tzinfo=tz)
     status = {"filed": "submitted"}.get(args.status or "", args.status or "")
-    found = records.reports.find(since=since, status=status)
+    found = _readable(records, since=since, status=status)
     return [r for r in found if not args.form or r.form == args.form]
 
 
@@ -219,26 +220,135 @@ def _with_addenda(records, reports: list) -> list:
     return sorted([*reports, *extra], key=lambda r: (r.submitted_at, r.number))
 
 
+def _verify_parser(verbs) -> None:
+    verify = verbs.add_parser(
+        "verify",
+        help="check the audit log's keyed chain, every report, and the chain's head against "
+        "the witness file and the witness lines of posted report cards",
+    )
+    verify.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        type=_witness,
+        metavar="SEQ:MAC",
+        help="a report card's audit witness line (repeatable; the newest card is best)",
+    )
+    verify.set_defaults(func=cmd_verify)
+
+
+def _deliveries_parser(verbs) -> None:
+    deliveries = verbs.add_parser(
+        "deliveries",
+        help="messages not yet delivered (held, failed, waiting) and what stops delivery",
+    )
+    which = deliveries.add_mutually_exclusive_group()
+    which.add_argument(
+        "--posted", metavar="KEY", help="a held message IS in the channel: record it as sent"
+    )
+    which.add_argument(
+        "--resend", metavar="KEY", help="a held message is NOT in the channel: send it again"
+    )
+    deliveries.set_defaults(func=cmd_deliveries)
+
+
+def cmd_deliveries(args, config) -> int:
+    records, _ = _open(config)
+    key = args.posted or args.resend
+    if key:
+        done = records.outbox.release(
+            key, posted=bool(args.posted), actor=_actor(), now=datetime.now(UTC)
+        )
+        if not done:
+            print(f"error: no held delivery has the key {key!r}", file=sys.stderr)
+            return 1
+        print("Recorded as sent." if args.posted else "Queued to be sent again.")
+        return 0
+    checked = records.outbox.problems()
+    for platform, problems in sorted((checked.get("problems") or {}).items()):
+        for problem in problems:
+            print(f"problem ({platform}, checked {checked.get('at', '?')}): {problem}")
+    rows = records.outbox.unsettled()
+    if not rows:
+        print("Every message has been delivered.")
+        return 0
+    for row in rows:
+        print(
+            f"{row['state']:<8} {row['key']}  attempts {row['attempts']}"
+            + (f"  — {row['last_error']}" if row["last_error"] else "")
+        )
+    return 1 if any(r["state"] in ("held", "failed") for r in rows) else 0
+
+
+def _witness(text: str):
+    from bot.records.audit import Witness
+
+    try:
+        return Witness.parse(text, source=f"the card witness {text.strip()}")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_verify(args, config) -> int:
     records, _ = _open(config)
-    problems = records.verify()
-    entries, reports = len(records.audit_entries()), len(records.reports.find())
-    if problems:
-        print(f"FAILED: {len(problems)} problem(s) in {entries} audit entries / {reports} reports:")
-        for problem in problems:
+    result = records.verify(witnesses=args.witness)
+    counts = f"{result.entries} audit entries / {result.reports} reports"
+    if result.problems:
+        print(f"FAILED: {len(result.problems)} problem(s) in {counts}:")
+        for problem in result.problems:
             print(f"  - {problem}")
-        return 1
-    print(f"OK: {entries} audit entries and {reports} reports are intact.")
-    return 0
+    else:
+        print(f"OK: {counts} are intact.")
+    for note in result.notes:
+        print(f"  note: {note}")
+    return 1 if result.problems else 0
 
 
 def _open(config):
     from bot.records import Records
 
     records = Records.open(
-        path=config.database_path, key=config.encryption_key, timezone=config.timezone
+        path=config.database_path,
+        key=config.encryption_key,
+        timezone=config.timezone,
+        create=False,  # reading a database that isn't there must not create an empty one
+        witness_path=config.audit_witness,
     )
     return records, ZoneInfo(config.timezone)
+
+
+def _readable(records, **filters) -> list:
+    """The matching reports; each one that cannot be read is named on stderr and skipped, so
+    one damaged row never blocks the rest."""
+    reports, unreadable = records.reports.scan(**filters)
+    for bad in unreadable:
+        print(f"warning: skipped — {bad.reason} (see: reports verify)", file=sys.stderr)
+    return reports
+
+
+def _one_line_errors(command):
+    """Every records problem (bad path, missing or wrong key, a file that isn't SQLite or is
+    damaged) is one line on stderr and exit status 2 — never a traceback."""
+
+    def run(args, config) -> int:
+        import sqlite3
+
+        from bot.records import RecordsError
+
+        try:
+            return command(args, config)
+        except RecordsError as exc:
+            print(f"Records error: {exc}", file=sys.stderr)
+        except BrokenPipeError:
+            raise  # `reports list | head`: app.py treats the reader leaving as success
+        except sqlite3.DatabaseError as exc:
+            print(f"Records error: the database {config.database_path}: {exc}", file=sys.stderr)
+        except OSError as exc:
+            name = exc.filename or config.database_path
+            print(f"Records error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+    return run
 
 
 def _actor() -> str:

@@ -3,14 +3,13 @@
 import threading
 import time
 
-from bot.records.crypto import load_cipher
 from bot.records.database import open_storage
 
 
 def test_read_then_write_transactions_wait_for_each_other(tmp_path):
     path = tmp_path / "edc.sqlite3"
-    first = open_storage(path, load_cipher(key="", database_path=path))
-    second = open_storage(path, load_cipher(key="", database_path=path))
+    first = open_storage(path)
+    second = open_storage(path)
     errors: list[BaseException] = []
     inside = threading.Event()
 

@@ -168,6 +168,9 @@ CARD_AMENDS = "Addendum to {number}"
 CARD_PRECHECK_WARNING = (
     "Pre-check answers to look at (a condition of item 3.5 may not be met): {labels}."
 )
+# The audit log's position and MAC when the card was posted: an outside witness that lets
+# `reports verify --witness` notice deleted audit entries.
+CARD_WITNESS = "Audit witness {witness}"
 CARD_FIELDS = {
     "called": "Call time",
     "submitted": "Submitted",

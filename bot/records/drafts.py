@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -9,16 +10,31 @@ from bot.forms.state import DialogState
 from bot.records import audit
 from bot.records.clock import parse, stamp
 from bot.records.database import Storage
+from bot.records.errors import RecordsError
 from bot.records.models import Draft
+
+log = logging.getLogger(__name__)
 
 
 class Drafts:
     def __init__(self, *, storage: Storage) -> None:
         self._s = storage
 
-    def create(self, *, user_key: str, platform: str, state: DialogState, now: datetime) -> Draft:
-        draft_id = uuid.uuid4().hex
+    def create(
+        self,
+        *,
+        user_key: str,
+        platform: str,
+        state: DialogState,
+        now: datetime,
+        draft_id: str = "",
+    ) -> Draft:
+        """A new open draft. With `draft_id` (derived from a submission's idempotency key) a
+        draft that already has that id is returned as it is: a replay creates nothing."""
+        draft_id = draft_id or uuid.uuid4().hex
         with self._s.transaction() as db:
+            if list(db.query("select 1 from drafts where id = ?", (draft_id,))):
+                return self.get(draft_id)
             db["drafts"].insert(
                 {
                     "id": draft_id,
@@ -85,7 +101,13 @@ class Drafts:
             "select * from drafts where status = 'open' and updated_at < ? and reminded_turns < turns",
             (stamp(before),),
         )
-        return [self._draft(r) for r in rows]
+        drafts = []
+        for row in rows:  # one damaged draft must not stop the reminders (or the delivery pass)
+            try:
+                drafts.append(self._draft(row))
+            except (RecordsError, ValueError, TypeError, KeyError) as exc:
+                log.error("draft %s skipped: it cannot be read (%s)", row["id"], exc)
+        return drafts
 
     def mark_reminded(self, draft_id: str, turns: int) -> None:
         with self._s.transaction() as db:

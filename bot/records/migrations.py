@@ -104,8 +104,18 @@ def _initial(db: sqlite_utils.Database) -> None:
             )
 
 
+def _outbox_leases(db: sqlite_utils.Database) -> None:
+    """A delivery is claimed before it is attempted: `lease_owner` until `lease_until`, so two
+    processes on one database never post the same row; `in_flight` says an attempt began whose
+    outcome was never learned (a crash, an ambiguous error) — it is checked, not repeated."""
+    db.execute("ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE outbox ADD COLUMN in_flight INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
+    ("0002_outbox_leases", _outbox_leases),
 ]
 
 

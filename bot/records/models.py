@@ -91,3 +91,6 @@ class OutboxItem:
     destination: str  # a channel, or a user ID for direct messages
     attempts: int
     posted_ref: str = ""
+    # An earlier attempt began and its outcome is unknown (the process died mid-call, or the
+    # platform's answer was ambiguous): the message may already be there.
+    in_flight: bool = False

@@ -3,11 +3,19 @@
 A row's key names the report (or draft), the purpose and the destination, so queueing the same
 thing twice is a no-op and a restart resumes exactly what was left. The key is also passed to
 the Notifier as its idempotency key. Rows hold no content: the message is built at send time.
+
+Exactly once across processes: a worker *claims* a row before attempting it — one atomic
+`UPDATE … WHERE` that succeeds for one process only — and holds it for a lease; a process that
+dies holding it loses it when the lease runs out, and another takes over. The claim also marks
+the row in flight, committed before the platform is called: if the outcome is never recorded
+(a crash) or was ambiguous, the next attempt checks whether the message is already there rather
+than posting it again, and when that can't be checked the row is held for a person.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -22,6 +30,7 @@ AUDITED = {
     "notice": "reporter.notified",
     "update": "report.card_updated",
 }
+RELEASED = "lease_owner = '', lease_until = ''"
 
 
 def outbox_key(subject: str, purpose: str, platform: str, destination: str) -> str:
@@ -80,26 +89,43 @@ class Outbox:
     def due(
         self, now: datetime, *, platforms: tuple[str, ...], limit: int = 20
     ) -> list[OutboxItem]:
-        """Pending messages for these platforms whose time has come. Another process (the
-        console chat on the same database, say) leaves the other platforms' messages alone."""
+        """Pending messages for these platforms whose time has come and that no live lease
+        holds. Another process (the console chat on the same database, say) leaves the other
+        platforms' messages alone. Only `claim` makes one yours."""
         if not platforms:
             return []
         marks = ", ".join("?" for _ in platforms)
         rows = self._s.rows(
             f"select * from outbox where state = 'pending' and next_at <= ? and platform in ({marks}) "
-            "order by next_at limit ?",
-            (stamp(now), *platforms, limit),
+            "and (lease_owner = '' or lease_until < ?) order by next_at limit ?",
+            (stamp(now), *platforms, stamp(now), limit),
         )
         return [_item(r) for r in rows]
 
+    def claim(
+        self, item: OutboxItem, *, owner: str, now: datetime, lease: timedelta
+    ) -> OutboxItem | None:
+        """Make the row this owner's for `lease` and mark it in flight; None when another
+        process holds it or it was dealt with meanwhile. The returned item's `in_flight` says
+        whether an earlier attempt's outcome is unknown."""
+        with self._s.transaction() as db:
+            rows = list(db.query("select * from outbox where key = ?", (item.key,)))
+            claimed = db.execute(
+                "update outbox set lease_owner = ?, lease_until = ?, in_flight = 1 "
+                "where key = ? and state = 'pending' and next_at <= ? "
+                "and (lease_owner = '' or lease_until < ?)",
+                (owner, stamp(now + lease), item.key, stamp(now), stamp(now)),
+            ).rowcount
+        return _item(rows[0]) if claimed == 1 and rows else None
+
     def sent(self, item: OutboxItem, *, posted_ref: str, now: datetime) -> None:
         with self._s.transaction() as db:
-            db.execute(
-                "update outbox set state = 'sent', posted_ref = ?, sent_at = ?, attempts = ? "
-                "where key = ?",
+            changed = db.execute(
+                f"update outbox set state = 'sent', posted_ref = ?, sent_at = ?, attempts = ?, "
+                f"in_flight = 0, {RELEASED} where key = ? and state != 'sent'",
                 (posted_ref, stamp(now), item.attempts + 1, item.key),
-            )
-            if item.purpose in AUDITED:
+            ).rowcount
+            if changed and item.purpose in AUDITED:
                 audit.append(
                     db,
                     at=stamp(now),
@@ -112,17 +138,23 @@ class Outbox:
                     },
                 )
 
-    def retry(self, item: OutboxItem, *, error: str, next_at: datetime) -> None:
+    def retry(
+        self, item: OutboxItem, *, error: str, next_at: datetime, uncertain: bool = False
+    ) -> None:
+        """Try again at `next_at`. `uncertain`: the attempt may have reached the platform, so
+        the next one checks before posting."""
         with self._s.transaction() as db:
             db.execute(
-                "update outbox set attempts = ?, last_error = ?, next_at = ? where key = ?",
-                (item.attempts + 1, error[:500], stamp(next_at), item.key),
+                f"update outbox set attempts = ?, last_error = ?, next_at = ?, in_flight = ?, "
+                f"{RELEASED} where key = ? and state = 'pending'",
+                (item.attempts + 1, error[:500], stamp(next_at), int(uncertain), item.key),
             )
 
     def failed(self, item: OutboxItem, *, error: str, now: datetime) -> None:
         with self._s.transaction() as db:
             db.execute(
-                "update outbox set state = 'failed', attempts = ?, last_error = ? where key = ?",
+                f"update outbox set state = 'failed', attempts = ?, last_error = ?, in_flight = 0, "
+                f"{RELEASED} where key = ?",
                 (item.attempts + 1, error[:500], item.key),
             )
             audit.append(
@@ -133,6 +165,68 @@ class Outbox:
                 actor="system",
                 detail={"to": f"{item.platform}:{item.destination}", "error": error[:200]},
             )
+
+    def hold(self, item: OutboxItem, *, reason: str, now: datetime) -> None:
+        """Stop: the message may or may not be there and that can't be checked. A person looks
+        at the channel and says which (`reports deliveries --posted/--resend`)."""
+        with self._s.transaction() as db:
+            db.execute(
+                f"update outbox set state = 'held', last_error = ?, {RELEASED} where key = ?",
+                (reason[:500], item.key),
+            )
+            audit.append(
+                db,
+                at=stamp(now),
+                event="delivery.held",
+                subject=item.subject,
+                actor="system",
+                detail={"to": f"{item.platform}:{item.destination}", "reason": reason[:200]},
+            )
+
+    def release(self, key: str, *, posted: bool, actor: str, now: datetime) -> bool:
+        """A person's decision on a held message: it is in the channel (`posted`), or it isn't
+        and must be sent. Returns False when no held message has this key."""
+        state, event = ("sent", "delivery.confirmed") if posted else ("pending", "delivery.resend")
+        with self._s.transaction() as db:
+            rows = list(
+                db.query("select subject from outbox where key = ? and state = 'held'", (key,))
+            )
+            if not rows:
+                return False
+            db.execute(
+                "update outbox set state = ?, in_flight = 0, next_at = ?, sent_at = ? "
+                "where key = ?",
+                (state, stamp(now), stamp(now) if posted else "", key),
+            )
+            audit.append(
+                db,
+                at=stamp(now),
+                event=event,
+                subject=rows[0]["subject"],
+                actor=actor,
+                detail={"key": key},
+            )
+        return True
+
+    def note_problems(self, problems: dict[str, list[str]], *, now: datetime) -> None:
+        """What the notifiers' start-up checks found (shown by `reports deliveries`)."""
+        value = json.dumps({"at": stamp(now), "problems": problems}, ensure_ascii=False)
+        with self._s.transaction() as db:
+            db["meta"].upsert({"name": "delivery_problems", "value": value}, pk="name")
+
+    def problems(self) -> dict:
+        rows = self._s.rows("select value from meta where name = 'delivery_problems'")
+        try:
+            return json.loads(rows[0]["value"]) if rows else {}
+        except ValueError:
+            return {}
+
+    def unsettled(self) -> list[dict]:
+        """Held, failed and waiting messages (for `reports deliveries`), oldest first."""
+        return self._s.rows(
+            "select key, subject, purpose, platform, state, attempts, last_error, next_at "
+            "from outbox where state in ('held', 'failed', 'pending') order by created_at, key"
+        )
 
     def requeue_failed(self, now: datetime) -> int:
         """On start: try permanently failed messages again (the settings may have been fixed)."""
@@ -170,4 +264,5 @@ def _item(row: dict) -> OutboxItem:
         destination=row["destination"] or "",
         attempts=row["attempts"] or 0,
         posted_ref=row["posted_ref"] or "",
+        in_flight=bool(row.get("in_flight")),
     )

@@ -8,7 +8,9 @@ certainly be delivered.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
+from typing import NamedTuple
 
 from bot.records import audit
 from bot.records.clock import parse, stamp
@@ -16,6 +18,15 @@ from bot.records.database import Storage
 from bot.records.errors import RecordsError
 from bot.records.models import Acknowledgement, Report, Submission
 from bot.records.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+class Unreadable(NamedTuple):
+    """A stored report that cannot be decrypted or parsed: named, skipped, never blocking."""
+
+    number: str
+    reason: str
 
 
 class Reports:
@@ -72,7 +83,11 @@ class Reports:
                 event="report.submitted",
                 subject=number,
                 actor=user_key,
-                detail={"row_hash": row["row_hash"], "draft": sub.draft_id},
+                detail={
+                    "row_hash": row["row_hash"],
+                    "columns": audit.column_digests(audit.audit_key(db), row),
+                    "draft": sub.draft_id,
+                },
             )
             for dest_platform, destination in destinations:
                 enqueue(
@@ -108,17 +123,34 @@ class Reports:
     def find(
         self, *, since: datetime | None = None, status: str = "", user_key: str = ""
     ) -> list[Report]:
+        """The readable reports that match; unreadable ones are logged and left out."""
+        reports, unreadable = self.scan(since=since, status=status, user_key=user_key)
+        for bad in unreadable:
+            log.error("report %s skipped: %s", bad.number, bad.reason)
+        return reports
+
+    def scan(
+        self, *, since: datetime | None = None, status: str = "", user_key: str = ""
+    ) -> tuple[list[Report], list[Unreadable]]:
+        """The matching reports, and those that cannot be read (damaged or altered rows) —
+        one bad row never hides the others."""
         sql, params = (
             "select * from reports where submitted_at >= ?",
             [stamp(since) if since else ""],
         )
         if user_key:
             sql, params = sql + " and user_key = ?", [*params, user_key]
-        reports = [
-            self._report(r)
-            for r in self._s.rows(sql + " order by submitted_at, number", tuple(params))
-        ]
-        return [r for r in reports if not status or r.status == status]
+        reports, unreadable = [], []
+        for row in self._s.rows(sql + " order by submitted_at, number", tuple(params)):
+            try:
+                reports.append(self._report(row))
+            except RecordsError as exc:
+                unreadable.append(Unreadable(str(row.get("number")), str(exc)))
+        return [r for r in reports if not status or r.status == status], unreadable
+
+    def unreadable(self) -> list[Unreadable]:
+        """Every stored report that cannot be decrypted or parsed (for `reports verify`)."""
+        return self.scan()[1]
 
     def acknowledge(
         self,
@@ -192,6 +224,18 @@ class Reports:
         return f"{sub.number_prefix}-{year}-{last:04d}"
 
     def _report(self, row: dict) -> Report:
+        """The row decrypted; RecordsError naming the report if any part of it can't be read."""
+        try:
+            return self._decode(row)
+        except RecordsError as exc:
+            raise RecordsError(f"report {row.get('number')} cannot be read: {exc}") from None
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise RecordsError(
+                f"report {row.get('number')} cannot be read: its stored contents are malformed "
+                f"({type(exc).__name__})"
+            ) from None
+
+    def _decode(self, row: dict) -> Report:
         body = json.loads(self._s.cipher.open(row["body"]))
         ack = self._s.rows("select * from acknowledgements where number = ?", (row["number"],))
         delivered = self._s.rows(

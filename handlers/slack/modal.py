@@ -5,11 +5,18 @@ core's `submit_form` validates the whole form and files it. Two Slack traps hand
 the modal opens right after the click (a `trigger_id` expires after 3 seconds), and validation
 errors travel back *in the ack* as `response_action: errors` keyed by block — an error sent any
 other way never appears on the field.
+
+A replayed submission (the same signed request sent again) files nothing: each modal carries
+a submission key minted when it opens (private_metadata), which the core files the report
+under — the same key again returns the earlier report and posts nothing new.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -62,12 +69,15 @@ class FormModals:
             is_private=True,
             user_name=(body.get("user") or {}).get("username", ""),
         )
-        result = self.reports.submit_form(incoming, name, values)
+        result = self.reports.submit_form(
+            incoming, name, values, idempotency_key=submission_key(view)
+        )
         if not result.ok:
             ack(response_action="errors", errors={k: v[:200] for k, v in result.errors.items()})
             return
         ack()  # closes the modal; the receipt goes to the DM
-        send_dm(user, result.replies)
+        if result.replies:  # none for a replay: it was answered the first time
+            send_dm(user, result.replies)
 
 
 def form_view(form: FormSpec) -> dict:
@@ -94,7 +104,21 @@ def form_view(form: FormSpec) -> dict:
         "submit": _plain(strings.MODAL_SUBMIT, TITLE_LIMIT),
         "close": _plain(strings.MODAL_CANCEL, TITLE_LIMIT),
         "blocks": blocks[:100],
+        "private_metadata": json.dumps({"submission": uuid.uuid4().hex}),
     }
+
+
+def submission_key(view: dict) -> str:
+    """The key a modal's submission is filed under: minted when the modal opened (in
+    private_metadata); for a view without one, its id and the exact state submitted."""
+    try:
+        minted = json.loads(view.get("private_metadata") or "{}").get("submission", "")
+    except (ValueError, AttributeError):
+        minted = ""
+    if minted:
+        return f"slack:{minted}"
+    state = json.dumps(view.get("state") or {}, sort_keys=True)
+    return f"slack:{view.get('id', '')}:{hashlib.sha256(state.encode()).hexdigest()}"
 
 
 def submitted_values(view: dict, tz: ZoneInfo) -> dict[str, str]:

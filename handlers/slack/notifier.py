@@ -6,9 +6,14 @@ It never retries by itself and never swallows a failure: every Slack error becom
 A missing channel or the bot not being in it is *not* permanent: the outbox keeps the report
 until IT fixes the channel.
 
-Exactly once: each post carries its idempotency key in the message metadata. Before posting,
-the channel's recent history is checked for a message with that key — so when a post reached
-Slack but the answer was lost (a timeout), the retry finds it instead of posting twice.
+Exactly once: chat.postMessage has no idempotency key, so each post carries ours in the
+message metadata, and a post is looked for in the channel's recent history (by that key)
+before it is made — when a post reached Slack but the answer was lost, the retry finds it.
+That needs the history scope (channels:history / groups:history). Without it the notifier
+doesn't guess: `check` says so at start-up, `find` answers "can't tell", and the outbox (which
+marks every attempt in flight before the call) holds a post whose first attempt had an
+ambiguous outcome (a timeout, a 5xx) for a person instead of posting it again. See
+docs/records-integrity.md.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "edc_delivery"
 HISTORY_LOOKBACK = 200  # messages searched for an earlier post with the same key
+# Slack's answers that leave the outcome of a chat.postMessage unknown (it may have posted).
+AMBIGUOUS_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}
+)
 PERMANENT_ERRORS = frozenset(
     {
         "invalid_blocks",
@@ -51,13 +60,14 @@ class SlackNotifier:
         # A client without retry handlers: retrying is the outbox's job, not the SDK's.
         self.client = client
         self.dms = dms or DirectChannels(client)
+        self._unreadable: set[str] = set()  # channels whose history we may not read
 
     def post(self, destination: str, reply: Reply, *, key: str) -> Posted:
         with _delivery_errors():
-            earlier = self._find(destination, key)
+            earlier = self.find(destination, key)
             if earlier:
-                log.info("delivery %s was already posted (ts %s); not posting again", key, earlier)
-                return Posted(f"{destination}/{earlier}")
+                log.info("delivery %s was already posted (%s); not posting again", key, earlier)
+                return Posted(earlier)
             response = self.client.chat_postMessage(
                 channel=destination,
                 **_with_supervisor_mention(render(reply), reply),
@@ -65,6 +75,50 @@ class SlackNotifier:
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
             )
             return Posted(f"{response['channel']}/{response['ts']}")
+
+    def find(self, channel: str, key: str) -> str | None:
+        """Where an earlier post of ours with `key` landed ("channel/ts"), "" when the recent
+        history holds none, None when the history can't be read (no scope)."""
+        if channel in self._unreadable:
+            return None
+        with _delivery_errors():
+            try:
+                history = self.client.conversations_history(
+                    channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+                )
+            except SlackApiError as exc:
+                if _status(exc) == 429 or _status(exc) >= 500:
+                    raise
+                self._cannot_read(channel, _error(exc))
+                return None
+        for message in history.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (
+                (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                return f"{channel}/{message.get('ts', '')}"
+        return ""
+
+    def check(self, channel: str) -> list[str]:
+        """At start-up: can the bot read the supervisor channel's history (to find an earlier
+        post after an unclear outcome)? Returns the problems, logged loudly."""
+        try:
+            self.client.conversations_history(channel=channel, limit=1)
+        except SlackApiError as exc:
+            if _status(exc) == 429 or _status(exc) >= 500:
+                return []  # Slack busy: it says nothing about our permissions
+            self._cannot_read(channel, _error(exc))
+            return [strings.HISTORY_UNREADABLE.format(channel=channel, error=_error(exc))]
+        except (SlackRequestError, OSError) as exc:
+            log.warning("could not check %s history at start-up: %s", channel, exc)
+            return []
+        self._unreadable.discard(channel)
+        return []
+
+    def _cannot_read(self, channel: str, error: str) -> None:
+        if channel not in self._unreadable:
+            log.error(strings.LOG_HISTORY_UNREADABLE, channel, error)
+        self._unreadable.add(channel)
 
     def update(self, destination: str, posted: Posted, reply: Reply) -> None:
         channel, _, ts = posted.ref.rpartition("/")
@@ -76,29 +130,6 @@ class SlackNotifier:
             channel = self.dms.channel_for(_slack_user(user_id))
             self.client.chat_postMessage(channel=channel, **render(reply), **POST_OPTIONS)
 
-    def _find(self, channel: str, key: str) -> str:
-        """The ts of an earlier message of ours carrying `key`, or "" (history unreadable: "")."""
-        try:
-            history = self.client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-            )
-        except SlackApiError as exc:
-            if _status(exc) == 429 or _status(exc) >= 500:
-                raise
-            log.warning(
-                "cannot read %s history to de-duplicate (%s); posting",
-                channel,
-                exc.response.get("error"),
-            )
-            return ""
-        for message in history.get("messages", []):
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (
-                (metadata.get("event_payload") or {}).get("key") == key
-            ):
-                return message.get("ts", "")
-        return ""
-
 
 def _slack_user(user_id: str) -> str:
     """The core may key users as "slack:U123"; Slack wants "U123"."""
@@ -107,6 +138,11 @@ def _slack_user(user_id: str) -> str:
 
 def _status(exc: SlackApiError) -> int:
     return getattr(exc.response, "status_code", 0) or 0
+
+
+def _error(exc: SlackApiError) -> str:
+    data = getattr(exc.response, "data", None)
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
 class _delivery_errors:
@@ -119,22 +155,21 @@ class _delivery_errors:
         if exc is None or isinstance(exc, DeliveryError):
             return False
         if isinstance(exc, SlackApiError):
-            status = _status(exc)
-            error = (
-                str((exc.response.data or {}).get("error", ""))
-                if isinstance(exc.response.data, dict)
-                else ""
-            )
-            retry_after = None
-            if status == 429:
-                retry_after = _retry_after(exc.response.headers)
+            status, error = _status(exc), _error(exc)
+            retry_after = _retry_after(exc.response.headers) if status == 429 else None
             raise DeliveryError(
                 f"Slack API error {status} {error}".strip(),
                 retry_after=retry_after,
                 permanent=error in PERMANENT_ERRORS,
+                ambiguous=status >= 500 or error in AMBIGUOUS_ERRORS,
             ) from exc
         if isinstance(exc, SlackRequestError | OSError | TimeoutError):
-            raise DeliveryError(f"Slack unreachable: {exc}") from exc
+            # Refused before anything was sent: certainly not posted. Anything else (a timeout,
+            # a reset connection) may have reached Slack.
+            refused = isinstance(exc, ConnectionRefusedError) or isinstance(
+                getattr(exc, "reason", None), ConnectionRefusedError
+            )
+            raise DeliveryError(f"Slack unreachable: {exc}", ambiguous=not refused) from exc
         return False
 
 

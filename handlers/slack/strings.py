@@ -66,5 +66,14 @@ LOG_CHANNEL_PUBLIC = (
     "!!! The supervisor channel %s (#%s) is PUBLIC. Reports are confidential: anyone in the "
     "workspace can read them there. Use a private channel. !!!"
 )
+LOG_HISTORY_UNREADABLE = (
+    "The bot may not read the history of the supervisor channel %s (%s): add the "
+    "groups:history (private) or channels:history (public) scope and reinstall. Until then a "
+    "report whose first post had an unclear outcome is held for a person, not posted again."
+)
+HISTORY_UNREADABLE = (
+    "Slack: cannot read the history of {channel} ({error}); a post with an unclear outcome is "
+    "held for a person (add groups:history / channels:history)"
+)
 LOG_CHANNEL_OK = "Supervisor channel %s (#%s) is private and the bot is a member."
 SUPERVISOR_MENTION = "For {user}, the reporter's immediate supervisor."

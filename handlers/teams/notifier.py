@@ -49,6 +49,12 @@ class TeamsNotifier:
             self._store.remember_post(key, posted.to_ref())
         return Posted(posted.to_ref())
 
+    def find(self, destination: str, key: str) -> str | None:
+        """After an attempt with an unknown outcome: the post, if it was remembered; else None —
+        the Bot Framework can't list a channel's messages, so whether it landed can't be told
+        (the outbox holds it for a person rather than guess)."""
+        return (self._store.posted(key) if key else None) or None
+
     def update(self, destination: str, posted: Posted, reply: Reply) -> None:
         try:
             where = PostedActivity.from_ref(posted.ref)
