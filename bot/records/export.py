@@ -30,7 +30,7 @@ from bot.records.models import Report
 from bot.safe_text import visible
 
 STATUS_WORDS = {"submitted": "filed"}  # what staff and principals call a report not yet delivered
-_FORMULA_START = re.compile(r"^[\s\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]")
+_FORMULA_START = re.compile(r"^[\s\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20\t\r]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
