@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+BUILT_IN_FORMS = Path(__file__).resolve().parent / "forms" / "definitions"
+
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
@@ -44,6 +46,7 @@ class Config:
     ack_reminder_hours: float = 4.0
     delivery_mode: str = "full"  # "full" | "summary"
     delivery_retry_seconds: float = 5.0  # first retry after a failed delivery; doubles each time
+    forms_dir: Path = BUILT_IN_FORMS  # the report forms in use (docs/adding-a-form.md)
 
     @property
     def slack_enabled(self) -> bool:
@@ -87,6 +90,7 @@ _ENV_NAMES = {
     "ack_reminder_hours": "EDC_ACK_REMINDER_HOURS",
     "delivery_mode": "EDC_DELIVERY_MODE",
     "delivery_retry_seconds": "EDC_DELIVERY_RETRY_SECONDS",
+    "forms_dir": "EDC_FORMS_DIR",
 }
 
 
@@ -131,7 +135,7 @@ def _cast(name: str, raw: str):
             return number
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
-    if name == "database_path":
+    if name in ("database_path", "forms_dir"):
         return Path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)
@@ -149,3 +153,5 @@ def _validate(config: Config) -> None:
         ZoneInfo(config.timezone)
     except Exception:  # ZoneInfoNotFoundError, ValueError for malformed keys
         raise ConfigError(f"EDC_TIMEZONE {config.timezone!r} is not a known time zone") from None
+    if not config.forms_dir.is_dir():
+        raise ConfigError(f"EDC_FORMS_DIR {str(config.forms_dir)!r} is not a directory")
