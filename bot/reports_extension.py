@@ -10,8 +10,9 @@ Rules (the same on every surface):
   or "/edc" is always a policy question; otherwise only a reply that is not a valid answer and
   plainly is a question goes to the policy lookup. Either way the bot says it is answering a
   question, answers, and repeats the question it is waiting for.
-- A command names its form (its file's `command`, bot/forms/registry.py): `/edc concern` while an emergency-call draft is open offers to
-  resume that draft or start over, and "start over" then starts the concern notice.
+- A command names its form (its file's `command`, bot/forms/registry.py): `/edc concern` while
+  an emergency-call draft is open offers to resume that draft or start over, and "start over"
+  then starts the concern notice.
 - Nobody acknowledges a report they filed themselves, on any surface.
 - Button values: dialog.answer "field=value", dialog.skip/dialog.edit "field", report.ack and
   report.view "<number>", form.start/form.open "<form name>" (bot/forms/menu.py); a press meant for an earlier question is ignored with a note, so
