@@ -15,8 +15,9 @@ Rules (the same on every surface):
   then starts the concern notice.
 - Nobody acknowledges a report they filed themselves, on any surface.
 - Button values: dialog.answer "field=value", dialog.skip/dialog.edit "field", report.ack and
-  report.view "<number>", form.start/form.open "<form name>" (bot/forms/menu.py); a press meant for an earlier question is ignored with a note, so
-  double-clicks and stale buttons never answer the wrong question.
+  report.view "<number>", form.start/form.open "<form name>" (bot/forms/menu.py); a press
+  meant for an earlier question is ignored with a note, so double-clicks and stale buttons
+  never answer the wrong question.
 """
 
 from __future__ import annotations

@@ -98,9 +98,7 @@ class SlackListeners:
             # App Home: the private place to answer is the DM.
             origin = dataclasses.replace(origin, in_dm=True)
             incoming = dataclasses.replace(incoming, is_private=True)
-        if name == "command":  # a Home button that stands for a typed command
-            incoming = dataclasses.replace(incoming, text=action.get("value", ""), action=None)
-        elif name == "prompt.datetime":
+        if name == "prompt.datetime":
             typed = _picked_datetime(body)
             if typed is None:
                 self.runner.submit(
