@@ -23,10 +23,10 @@ def usage(form: FormSpec) -> str:
     return f"{form.command} {AMENDS_ARG}" if form.amends_report else form.command
 
 
-def help_lines(forms: Forms, *, width: int = 16) -> list[str]:
+def help_lines(forms: Forms, *, prefix: str = "/edc ", width: int = 16) -> list[str]:
     """One line per form with a command, as /edc help shows them (aligned with its others)."""
     return [
-        f"  /edc {(usage(f) + ' ').ljust(width)}— {' '.join(f.help.split())}"
+        f"  {prefix}{(usage(f) + ' ').ljust(width)}— {' '.join(f.help.split())}"
         for f in forms.with_command
     ]
 
