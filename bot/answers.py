@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot import strings
+from bot.forms.menu import start_button
+from bot.forms.registry import current_forms
 from bot.messages import Button, Buttons, Footer, Quote, Reply, Text, Verdict
 from knowledge.policy import Clause, Policy
 from knowledge.search import SearchResult
-
-REPORT_CLAUSE = "3.5"  # the emergency-call written report rests on item 3.5
 
 
 def answer_reply(
@@ -21,8 +21,9 @@ def answer_reply(
     parts += [Quote(clause.id, clause.title, sentence) for sentence in result.quote]
     parts += _reference_notes(policy, clause, " ".join(result.quote))
     buttons = [_clause_button(policy, cid) for cid in _related(policy, result, clause)]
-    if clause.id == REPORT_CLAUSE and any("written report" in s for s in result.quote):
-        buttons.insert(0, Button(strings.BUTTON_START_REPORT, "report.start", style="primary"))
+    form = current_forms().resting_on(clause.id)  # the form whose file cites this clause
+    if form is not None and any("written report" in s for s in result.quote):
+        buttons.insert(0, start_button(form, primary=True))
     if buttons:
         parts += [Text(strings.RELATED, "note"), Buttons(tuple(buttons))]
     if shared:

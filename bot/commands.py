@@ -1,15 +1,17 @@
-"""Parse what the user typed into a command: `/edc 3.5`, `policy`, `why`, or a question."""
+"""Parse what the user typed into a command: `/edc 3.5`, `policy`, `why`, a form's own command
+(`report`, from its form file: bot/forms/registry.py), or a question."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from bot.forms.registry import Forms, current_forms
 from knowledge.search import MAX_QUERY_CHARS as MAX_QUESTION_CHARS  # longer is cut, user told
 
 _PREFIX = re.compile(r"^\s*/?edc\b[:,]?\s*", re.IGNORECASE)
 _CLAUSE = re.compile(r"^(?:clause|section|item|#|§)?\s*(\d{1,2}(?:\.\d{1,3})?)\.?$", re.IGNORECASE)
-_WORD_COMMANDS = {
+WORD_COMMANDS = {
     "help": "help",
     "?": "help",
     "commands": "help",
@@ -19,11 +21,8 @@ _WORD_COMMANDS = {
     "clauses": "policy",
     "why": "why",
     "why?": "why",
-    "report": "report",
-    "concern": "concern",
     "ack": "ack",
     "acknowledge": "ack",
-    "addendum": "addendum",
     "view": "view",
     "status": "status",
     "cancel": "cancel",
@@ -35,7 +34,7 @@ _WORD_COMMANDS = {
     "continue": "resume",
     "drafts": "drafts",
 }
-_TAKES_ARGUMENT = {"ack", "addendum", "edit", "view"}
+_TAKES_ARGUMENT = {"ack", "edit", "view"}
 _QUESTION_START = re.compile(
     r"^(do|does|did|can|could|should|would|is|are|am|was|what|how|when|who|whom|why|where|which|"
     r"may|must|if|will)\b",
@@ -104,11 +103,6 @@ _WH = frozenset(["what", "how", "when", "who", "whom", "whose", "why", "where", 
 _ASK_WORDS = re.compile(r"[a-z0-9']+")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
 _LONGEST_QUESTION = 30  # words; a longer message without "?" is an account, not a question
-_REPORT_INTENT = re.compile(
-    r"\b(file|start|submit|write|make|fill\s+out|fill\s+in|begin|open|create|do)\b.{0,40}?"
-    r"\b(emergency|cell|phone|call)\b.{0,30}?\breport\b",
-    re.IGNORECASE,
-)
 _GREETING = re.compile(
     r"^(hi|hello|hey|hiya|howdy|good\s+(morning|afternoon|evening))\b[\s!.,?]*(there|edc|bot)?[\s!.?]*$",
     re.IGNORECASE,
@@ -126,9 +120,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # "question" | "clause" | one of _WORD_COMMANDS' values | "empty"
+    name: str  # "question" | "clause" | "form" | one of WORD_COMMANDS' values | "empty"
     arg: str = ""  # the question, the clause ID, or the rest after the command word
     truncated_from: int = 0  # original length when a question was cut
+    form: str = ""  # "form": the name of the form asked for
 
 
 def clean(text: str) -> str:
@@ -136,19 +131,26 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text or "").strip()
 
 
-def parse(text: str) -> Command:
+def parse(text: str, forms: Forms | None = None) -> Command:
+    """`forms`: whose commands to recognise (default: the forms in use)."""
+    forms = forms or current_forms()
     text = _PREFIX.sub("", clean(text), count=1).strip()
     if not text:
         return Command("empty")
     first, _, rest = text.partition(" ")
     word = first.lower()
-    if word in _WORD_COMMANDS and (not rest.strip() or _WORD_COMMANDS[word] in _TAKES_ARGUMENT):
-        return Command(_WORD_COMMANDS[word], rest.strip())
+    if word in WORD_COMMANDS and (not rest.strip() or WORD_COMMANDS[word] in _TAKES_ARGUMENT):
+        return Command(WORD_COMMANDS[word], rest.strip())
+    form = forms.by_command(word)
+    if form is not None and (not rest.strip() or form.amends_report):
+        return Command("form", rest.strip(), form=form.name)
     clause = _CLAUSE.match(text)
     if clause:
         return Command("clause", clause.group(1))
-    if _REPORT_INTENT.search(text) and not _is_question(text):
-        return Command("report")
+    if not _is_question(text):
+        for form in forms.with_command:
+            if form.intent and re.search(form.intent, text, re.IGNORECASE):
+                return Command("form", form=form.name)
     if _GREETING.match(text):
         return Command("greeting")
     if _THANKS.match(text):

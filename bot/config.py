@@ -15,6 +15,7 @@ from pathlib import Path
 # never against the current directory, so `reports list` run from elsewhere reads the same
 # database (and `.env`) the server writes.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUILT_IN_FORMS = Path(__file__).resolve().parent / "forms" / "definitions"
 
 
 class ConfigError(ValueError):
@@ -63,6 +64,7 @@ class Config:
         str, ...
     ] = ()  # origins the bot may post to besides Microsoft's
     max_connections: int = 512  # open HTTP connections; the oldest idle one is closed past this
+    forms_dir: Path = BUILT_IN_FORMS  # the report forms in use (docs/adding-a-form.md)
 
     @property
     def slack_enabled(self) -> bool:
@@ -117,6 +119,7 @@ _ENV_NAMES = {
     "teams_openid_metadata_url": "TEAMS_OPENID_METADATA_URL",
     "teams_extra_service_urls": "TEAMS_EXTRA_SERVICE_URLS",
     "max_connections": "EDC_MAX_CONNECTIONS",
+    "forms_dir": "EDC_FORMS_DIR",
 }
 
 
@@ -178,7 +181,7 @@ def _cast(name: str, raw: str):
             return number
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
-    if name in ("database_path", "audit_witness"):
+    if name in ("database_path", "audit_witness", "forms_dir"):
         return project_path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)
@@ -209,3 +212,5 @@ def _validate(config: Config) -> None:
         ZoneInfo(config.timezone)
     except Exception:  # ZoneInfoNotFoundError, ValueError for malformed keys
         raise ConfigError(f"EDC_TIMEZONE {config.timezone!r} is not a known time zone") from None
+    if not config.forms_dir.is_dir():
+        raise ConfigError(f"EDC_FORMS_DIR {str(config.forms_dir)!r} is not a directory")

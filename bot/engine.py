@@ -9,6 +9,8 @@ from typing import Protocol
 from bot import strings
 from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
 from bot.commands import MAX_QUESTION_CHARS, Command, parse
+from bot.forms.menu import help_lines
+from bot.forms.registry import Forms, current_forms
 from bot.messages import Incoming, Reply, Text
 from bot.qa_log import MemoryQALog, QALog
 from knowledge.search import Index
@@ -20,6 +22,12 @@ class Extension(Protocol):
     """A feature that may take a message before the Q&A does (the report dialogs)."""
 
     def handle(self, incoming: Incoming, command: Command) -> list[Reply] | None: ...
+
+
+def help_text(forms: Forms | None = None) -> str:
+    """/edc help: the fixed wording plus a line per form with a command."""
+    lines = help_lines(forms or current_forms())
+    return strings.HELP.format(form_lines="\n".join(lines))
 
 
 def user_key(incoming: Incoming) -> str:
@@ -64,7 +72,7 @@ class Bot:
             return [_note(strings.FEEDBACK_THANKS)]
         self._awaiting_comment.pop(key, None)
         if command.name in ("empty", "help", "greeting"):
-            return [Reply((Text(strings.HELP),), kind="help")]
+            return [Reply((Text(help_text()),), kind="help")]
         if command.name == "thanks":
             return [_note(strings.YOU_ARE_WELCOME)]
         if command.name == "policy":
@@ -75,7 +83,7 @@ class Bot:
             return [self._why(key)]
         if command.name == "question":
             return self.answer(incoming, command)
-        return [Reply((Text(strings.HELP),), kind="help")]
+        return [Reply((Text(help_text()),), kind="help")]
 
     def answer(self, incoming: Incoming, command: Command) -> list[Reply]:
         if not any(ch.isalnum() for ch in command.arg):
@@ -147,7 +155,7 @@ class Bot:
             self.qa_log.feedback(action.value, key, "down")
             self._awaiting_comment[key] = action.value
             return [_note(strings.FEEDBACK_ASK)]
-        return [Reply((Text(strings.HELP),), kind="help")]
+        return [Reply((Text(help_text()),), kind="help")]
 
 
 def _note(text: str) -> Reply:

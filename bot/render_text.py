@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 import textwrap
 
+from bot.forms.menu import START_FORM
+from bot.forms.registry import current_forms
 from bot.messages import Button, Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
 
 WIDTH = 96
-# A button's typed equivalent, by action; "{value}" is the button's value.
+# A button's typed equivalent, by action; "{value}" is the button's value, "{command}" the
+# command of the form it names.
 TYPED = {
     "clause.show": "/edc {value}",
-    "report.start": "/edc report",
-    "concern.start": "/edc concern",
+    START_FORM: "/edc {command}",
     "report.ack": "/edc ack {value}",
     "report.view": "/edc view {value}",
 }
@@ -102,7 +104,8 @@ def _fit_line(line: str, columns: int) -> str:
 
 
 def _typed(button: Button) -> str:
-    return TYPED[button.action].format(value=button.value)
+    form = current_forms().find(button.value) if button.action == START_FORM else None
+    return TYPED[button.action].format(value=button.value, command=form.command if form else "")
 
 
 def _label(button: Button) -> str:

@@ -10,12 +10,14 @@ Rules (the same on every surface):
   or "/edc" is always a policy question; otherwise only a reply that is not a valid answer and
   plainly is a question goes to the policy lookup. Either way the bot says it is answering a
   question, answers, and repeats the question it is waiting for.
-- A command names its form: `/edc concern` while an emergency-call draft is open offers to
-  resume that draft or start over, and "start over" then starts the concern notice.
+- A command names its form (its file's `command`, bot/forms/registry.py): `/edc concern` while
+  an emergency-call draft is open offers to resume that draft or start over, and "start over"
+  then starts the concern notice.
 - Nobody acknowledges a report they filed themselves, on any surface.
 - Button values: dialog.answer "field=value", dialog.skip/dialog.edit "field", report.ack and
-  report.view "<number>"; a press meant for an earlier question is ignored with a note, so
-  double-clicks and stale buttons never answer the wrong question.
+  report.view "<number>", form.start/form.open "<form name>" (bot/forms/menu.py); a press
+  meant for an earlier question is ignored with a note, so double-clicks and stale buttons
+  never answer the wrong question.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from bot.commands import Command, parse
 from bot.engine import Bot, user_key
 from bot.forms import strings
 from bot.forms.dialog import Dialog, Settings, Turn
+from bot.forms.menu import OPEN_FORM, form_to_start
+from bot.forms.registry import current_forms
 from bot.forms.spec import FormSpec, load_form
 from bot.forms.state import REVIEW, DialogState
 from bot.forms.validators import Context, check
@@ -41,9 +45,6 @@ from bot.records.models import Draft, Report, Submission
 from bot.supervisor_cards import ACTION_ACK, ACTION_VIEW, Cards, reminder
 from bot.timeparse import describe
 
-FORMS_BY_COMMAND = {"report": "emergency_call", "concern": "policy_concern"}
-START_ACTIONS = {"report.start": "emergency_call", "concern.start": "policy_concern"}
-ADDENDUM_FORM = "addendum"
 NUMBER = re.compile(r"^[A-Z]+(?:-[A-Z])?-\d{4}-\d{4,}(?:-A\d+)?$")
 QUESTION_PREFIX = re.compile(r"^\s*(?:\?|/?edc\b)", re.IGNORECASE)
 START_OVER = frozenset(
@@ -54,8 +55,6 @@ NEXT_FORM, NEXT_AMENDS = "next_form", "next_amends"
 DIALOG_COMMANDS = frozenset(
     {"back", "skip", "edit", "status", "cancel", "help", "submit", "resume"}
 )
-
-FORM_OPEN = "form.open"  # offer the whole form at once (Slack modal); see bot/messages.py
 
 
 @dataclass(frozen=True)
@@ -186,13 +185,13 @@ class ReportsExtension:
         key = user_key(incoming)
         if command.name in ("ack", "view"):
             return self._supervise(incoming, command.name, command.arg)
-        if command.name == "addendum":
-            return self._addendum(incoming, command.arg)
+        if command.name == "form" and load_form(command.form).amends_report:
+            return self._addendum(incoming, command.form, command.arg)
         if command.name == "drafts":
             return self._drafts(key)
         draft = self.records.drafts.open_for(key)
-        if command.name in FORMS_BY_COMMAND:
-            return self._start(incoming, FORMS_BY_COMMAND[command.name], draft)
+        if command.name == "form":
+            return self._start(incoming, command.form, draft)
         if draft is None:
             # With nothing open, "help" is the bot's help; other dialog commands say so.
             wanted = command.name in DIALOG_COMMANDS and command.name != "help"
@@ -257,10 +256,9 @@ class ReportsExtension:
     def _action(self, incoming: Incoming) -> list[Reply] | None:
         action = incoming.action
         key = user_key(incoming)
-        if action.name in START_ACTIONS:
-            return self._start(
-                incoming, START_ACTIONS[action.name], self.records.drafts.open_for(key)
-            )
+        start = form_to_start(action, current_forms())
+        if start is not None:
+            return self._start(incoming, start.name, self.records.drafts.open_for(key))
         if action.name in (ACTION_ACK, ACTION_VIEW):
             return self._supervise(incoming, action.name.partition(".")[2], action.value)
         if action.name == "form.submit":
@@ -269,7 +267,8 @@ class ReportsExtension:
         if action.name == "report.new":
             draft = self.records.drafts.open_for(key)
             if draft is None:
-                return self._start(incoming, action.value or "emergency_call", None)
+                wanted = action.value or current_forms().startable[0].name
+                return self._start(incoming, wanted, None)
             if action.value and action.value != draft.form:
                 return self._start_over(incoming, draft, action.value)
             return self._start_over(incoming, draft)
@@ -396,9 +395,9 @@ class ReportsExtension:
             user_key=user_key(incoming), platform=incoming.platform, state=turn.state, now=now
         )
         parts = list(turn.parts)
-        if not context:  # an addendum belongs to its report: it is only asked step by step
+        if form.modal and not context:  # an addendum belongs to its report: step by step only
             # Surfaces that can show the whole form at once (a Slack modal) offer it; others omit it.
-            parts.append(Buttons((Button(strings.BUTTON_WHOLE_FORM, FORM_OPEN, form.name),)))
+            parts.append(Buttons((Button(strings.BUTTON_WHOLE_FORM, OPEN_FORM, form.name),)))
         return self._dialog_replies(incoming, parts, title=dialog.title(turn.state))
 
     def _start_over(self, incoming: Incoming, draft: Draft, form_name: str = "") -> list[Reply]:
@@ -448,7 +447,7 @@ class ReportsExtension:
             incoming, [Text(text), buttons], title=dialog.title(draft.state)
         )
 
-    def _addendum(self, incoming: Incoming, arg: str) -> list[Reply]:
+    def _addendum(self, incoming: Incoming, form_name: str, arg: str) -> list[Reply]:
         number = arg.strip().upper()
         if not NUMBER.match(number):
             return [_note(strings.ADDENDUM_WHICH)]
@@ -456,7 +455,7 @@ class ReportsExtension:
         if report is None or report.user_key != user_key(incoming) or report.amends:
             return [_note(strings.ADDENDUM_UNKNOWN.format(number=number))]
         draft = self.records.drafts.open_for(user_key(incoming))
-        return self._start(incoming, ADDENDUM_FORM, draft, {"amends": number})
+        return self._start(incoming, form_name, draft, {"amends": number})
 
     def _drafts(self, key: str) -> list[Reply]:
         drafts = self.records.drafts.recent_for(key)

@@ -4,6 +4,7 @@ Dialog and report wording lives in the form definitions (bot/forms/) beside the 
 belongs to; everything else a user reads is here. Tests refer to these names, not to literals.
 """
 
+# {form_lines}: one line per form, from its form file (bot/forms/menu.py `help_lines`).
 HELP = """\
 I answer questions about the district's staff Social Networking policy (EDC) and quote the \
 policy word for word.
@@ -16,11 +17,8 @@ policy word for word.
   /edc 3.5             — one clause in full (also: /edc clause 3.5)
   /edc why             — what my last answer matched on
 *Reports:*
-  /edc report          — file the written report required after a confidential matter was \
-discussed by cell phone in an emergency (item 3.5)
-  /edc concern         — tell your supervisor about a possible violation of the policy (item 3.9)
+{form_lines}
   /edc drafts          — your unfinished reports: resume carries on, start over begins anew
-  /edc addendum N      — a correction to report N after you filed it
   /edc help            — this message
 
 Answers are private to you. I'm a guide to the policy text, not legal advice: when in doubt, ask \
@@ -68,4 +66,3 @@ ERROR = "Sorry, something went wrong on my side (incident {incident}). Nothing y
 BUTTON_SHARE = "Share in channel"
 BUTTON_HELPFUL = "👍 Helpful"
 BUTTON_NOT_HELPFUL = "👎 Not helpful"
-BUTTON_START_REPORT = "Start emergency-call report"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.delivery import DeliveryWorker, Route
 from bot.engine import Bot
+from bot.forms.registry import use_forms
 from bot.messages import Incoming
 from bot.notify import Notifier
 from bot.records import Records
@@ -42,6 +43,7 @@ def build_core(
     config: Config, *, index=None, can_acknowledge: Callable[[Incoming], bool] | None = None
 ) -> Core:
     """Everything but the surfaces. Opens the database (creating and migrating it)."""
+    use_forms(config.forms_dir)  # before anything reads a form: a bad file stops start-up
     if index is None:
         from knowledge.search import build_index
 

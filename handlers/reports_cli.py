@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.forms.registry import use_forms
 from bot.forms.spec import form_names
 
 # "filed" is what staff call a report not yet delivered; "submitted" is kept for old scripts.
@@ -63,7 +64,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
         "this week, 2026-11-01 …",
     )
     parser.add_argument("--status", choices=STATUSES, help="only reports with this status")
-    parser.add_argument("--form", choices=form_names(), help="only reports of this form")
+    parser.add_argument(
+        "--form", metavar="NAME", help="only reports of this form (its file name: emergency_call …)"
+    )
 
 
 def _select(records, args, tz: ZoneInfo):
@@ -81,6 +84,9 @@ def _select(records, args, tz: ZoneInfo):
             )
             return None
         since = datetime.combine(day, time(0), tzinfo=tz)
+    if args.form and args.form not in form_names():
+        print(f"error: --form must be one of {', '.join(form_names())}.", file=sys.stderr)
+        return None
     status = {"filed": "submitted"}.get(args.status or "", args.status or "")
     found = _readable(records, since=since, status=status)
     return [r for r in found if not args.form or r.form == args.form]
@@ -307,6 +313,7 @@ def cmd_verify(args, config) -> int:
 def _open(config):
     from bot.records import Records
 
+    use_forms(config.forms_dir)  # reports name their form: read its labels and clause there
     records = Records.open(
         path=config.database_path,
         key=config.encryption_key,

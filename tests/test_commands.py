@@ -1,6 +1,6 @@
 import pytest
 
-from bot.commands import MAX_QUESTION_CHARS, clean, parse
+from bot.commands import MAX_QUESTION_CHARS, Command, clean, parse
 
 
 @pytest.mark.parametrize(
@@ -16,8 +16,8 @@ from bot.commands import MAX_QUESTION_CHARS, clean, parse
         ("why", "why", ""),
         ("", "empty", ""),
         ("   /edc   ", "empty", ""),
-        ("report", "report", ""),
-        ("I need to file an emergency call report", "report", ""),
+        ("report", "form", ""),
+        ("I need to file an emergency call report", "form", ""),
         (
             "do I need to file a report after a call from my cell?",
             "question",
@@ -47,6 +47,19 @@ from bot.commands import MAX_QUESTION_CHARS, clean, parse
 def test_parse(text, name, arg):
     command = parse(text)
     assert (command.name, command.arg) == (name, arg)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/edc report", Command("form", form="emergency_call")),
+        ("I need to file an emergency call report", Command("form", form="emergency_call")),
+        ("concern", Command("form", form="policy_concern")),
+        ("addendum EDC-2026-0001", Command("form", "EDC-2026-0001", form="addendum")),
+    ],
+)
+def test_a_form_command_names_its_form_from_the_form_file(text, command):
+    assert parse(text) == command
 
 
 def test_control_characters_are_dropped():

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from bot.forms.menu import START_FORM
 from bot.messages import Button, Buttons, Reply, Text
 from bot.render_text import fit, render
 from handlers import console
@@ -102,7 +103,7 @@ def test_buttons_are_shown_as_what_to_type():
             Text("*Reports:* see below"),
             Buttons(
                 (
-                    Button("Start emergency-call report", "report.start"),
+                    Button("Start emergency-call report", START_FORM, "emergency_call"),
                     Button("Submit", "dialog.submit"),
                     Button("3.5 Contact students", "clause.show", "3.5"),
                 )

@@ -5,6 +5,7 @@ import re
 
 import app
 from bot import config as config_module
+from bot.forms.registry import BUILT_IN, load_forms
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,17 +43,26 @@ def test_every_setting_is_documented():
 
 
 def test_console_help_lists_the_documented_commands():
-    from bot.strings import HELP
+    from bot.engine import help_text
 
-    for command in (
-        "/edc policy",
-        "/edc 3.5",
-        "/edc why",
-        "/edc report",
-        "/edc concern",
-        "/edc help",
-    ):
-        assert command in HELP and command in README
+    help = help_text(load_forms(BUILT_IN))
+    for command in ("/edc policy", "/edc 3.5", "/edc why", "/edc report", "/edc concern"):
+        assert command in help and command in README
+    assert "/edc help" in help and "/edc addendum N" in help
+
+
+def test_every_form_command_is_documented_by_its_form_file_and_built_in_ones_in_the_readme():
+    """A form's own help line (its file's `help`) documents its command in /edc help, so a
+    district's form needs no README change; the forms shipped here are in the README too."""
+    from bot.engine import help_text
+    from bot.forms.menu import usage
+
+    forms = load_forms(BUILT_IN)
+    help = help_text(forms)
+    for form in forms.with_command:
+        line = next(line for line in help.splitlines() if f"/edc {usage(form)} " in line)
+        assert " ".join(form.help.split()) in line, form.name
+        assert _documented(form.command), form.command
 
 
 def _documented(word: str) -> bool:
@@ -61,18 +71,19 @@ def _documented(word: str) -> bool:
 
 
 def test_every_chat_command_is_documented():
-    from bot.commands import _WORD_COMMANDS
+    from bot.commands import WORD_COMMANDS
+    from bot.engine import help_text
     from bot.forms.strings import DIALOG_HELP
     from bot.reports_extension import START_OVER
-    from bot.strings import HELP
-    from handlers.teams.manifest import PERSONAL_COMMANDS, TEAM_COMMANDS
+    from handlers.teams.manifest import command_lists
 
-    words = {*_WORD_COMMANDS, *START_OVER}
-    words |= {w for w, _ in (*PERSONAL_COMMANDS, *TEAM_COMMANDS) if not w.endswith("?")}
+    words = {*WORD_COMMANDS, *START_OVER}
+    teams = command_lists(load_forms(BUILT_IN)).values()
+    words |= {w for commands in teams for w, _ in commands if not w.endswith("?")}
     words |= set(re.findall(r"^  (\w+)\b", DIALOG_HELP, flags=re.MULTILINE))  # its command column
     missing = sorted(w for w in words if not _documented(w))
     assert not missing, f"chat commands missing from README.md: {missing}"
-    for command in re.findall(r"/edc [a-z0-9.]+", HELP):
+    for command in re.findall(r"/edc [a-z0-9.]+", help_text(load_forms(BUILT_IN))):
         assert command in README, command
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from bot import strings
 from bot.engine import Bot
+from bot.forms.menu import START_FORM
 from bot.messages import Action, Buttons, Footer, Incoming, Quote, Text, Verdict
 from bot.render_text import render
 
@@ -153,4 +154,4 @@ def test_report_question_offers_to_start_the_report(bot):
         bot, "do I have to write a report after calling a parent on my cell in an emergency?"
     )
     buttons = [b for p in parts(replies, Buttons) for b in p.buttons]
-    assert any(b.action == "report.start" for b in buttons)
+    assert any((b.action, b.value) == (START_FORM, "emergency_call") for b in buttons)

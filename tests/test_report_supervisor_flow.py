@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.forms import strings
+from bot.forms.menu import START_FORM
 from bot.messages import Fields, Incoming
 from handlers.console_notifier import LOG_NAME
 from tests.report_support import CONTENT, REPORT_ANSWERS, make_core, press, say
@@ -40,7 +41,7 @@ def test_only_allowed_people_acknowledge_or_view(tmp_path, index):
 
 def test_dialog_started_in_a_channel_goes_to_the_dm(tmp_path, index):
     core = make_core(tmp_path, index)
-    replies = press(core, "report.start", user="u3", private=False)
+    replies = press(core, START_FORM, "emergency_call", user="u3", private=False)
     assert replies[0].to == "" and "private message" in str(replies[0].parts)
     assert replies[1].to == "dm" and "confidential matter" in str(replies[1].parts)
     say(core, "yes", user="u3", private=False)

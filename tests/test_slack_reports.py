@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.forms.spec import load_form
 from handlers.slack import strings
 from tests.slack_support import (
     APP_ID,
@@ -261,8 +262,8 @@ def test_app_home_lists_the_users_reports_and_offers_to_start(slack):
     [published] = slack.fake.wait_for("views.publish")
     assert published.params["user_id"] == "U1"
     view = json.dumps(published.params["view"], ensure_ascii=False)
-    assert report.number in view and strings.HOME_START_REPORT in view
-    assert '"edc:command:0"' in view and '"edc:form.open:2"' in view
+    assert report.number in view and load_form("emergency_call").start_button in view
+    assert '"edc:form.start:0"' in view and '"edc:form.open:2"' in view
     slack.event(
         {"type": "app_home_opened", "user": "U2", "channel": "D2", "tab": "home"},
         event_id="EvHome2",

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from bot import strings as core_strings
+from bot.forms.menu import START_FORM
 from handlers.teams import strings
 from tests.teams_support import (
     CHANNEL,
@@ -34,7 +35,9 @@ def test_welcome_when_installed_in_personal_scope(teams):
     [call] = teams.connector.sent()
     assert call.conversation_id == "a:personal-29:user-1"
     assert strings.WELCOME_TITLE in texts(call)
-    assert "report.start" in [a["data"]["action"] for a in actions(call)]
+    assert "concern — tell your supervisor about a possible violation" in texts(call)
+    started = [(a["data"]["action"], a["data"].get("value")) for a in actions(call)]
+    assert started[:2] == [(START_FORM, "emergency_call"), (START_FORM, "policy_concern")]
 
 
 def test_welcome_in_a_team_is_posted_to_the_team(teams):

@@ -133,7 +133,7 @@ OPEN_DRAFT_OTHER = (
 )
 BUTTON_RESUME = "Continue"
 BUTTON_START_OVER = "Start over"
-NO_DRAFTS = "You have no unfinished reports. Type /edc report or /edc concern to start one."
+NO_DRAFTS = "You have no unfinished reports. Type /edc help to see the reports you can start."
 DRAFTS_HEADING = "Your drafts"
 DRAFT_LINE = "{title} — started {started}, {done} of {total} answered ({status})"
 WELCOME_BACK = "Welcome back. You were in the middle of your {title}; nothing was lost."

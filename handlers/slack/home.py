@@ -1,9 +1,11 @@
-"""The App Home tab: what the bot does, a Start button, the user's drafts and reports."""
+"""The App Home tab: what the bot does, a start button per form, the user's drafts and reports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.forms.menu import OPEN_FORM, START_FORM
+from bot.forms.registry import Forms, current_forms
 from handlers.slack import strings
 from handlers.slack.blocks import action_id
 from handlers.slack.escape import escape
@@ -22,21 +24,29 @@ class HomeItem:
 
 
 def home_view(
-    *, drafts: list[HomeItem] = (), reports: list[HomeItem] = (), forms: bool = False
+    *,
+    drafts: list[HomeItem] = (),
+    reports: list[HomeItem] = (),
+    forms: bool = False,
+    registry: Forms | None = None,
 ) -> dict:
-    """The `views.publish` view for one user."""
+    """The `views.publish` view for one user; `forms`: whether modals can be opened, `registry`:
+    the forms to offer (default: those in use)."""
+    startable = (registry or current_forms()).startable
     start = [
-        # "command" buttons act as if the user typed the value in their DM with the bot.
-        _button(strings.HOME_START_REPORT, "command", "report", 0, style="primary"),
-        _button(strings.HOME_START_CONCERN, "command", "concern", 1),
+        _button(f.start_button, START_FORM, f.name, i, style="primary" if i == 0 else "")
+        for i, f in enumerate(startable)
     ]
     if forms:
-        start.append(_button(strings.HOME_FILL_FORM, "form.open", "report", 2))
+        start += [
+            _button(strings.HOME_FILL_FORM.format(title=f.title), OPEN_FORM, f.name, len(start) + i)
+            for i, f in enumerate(f for f in startable if f.modal)
+        ]
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": strings.HOME_TITLE}},
         _section(strings.HOME_INTRO),
         _section(strings.HOME_HOW),
-        {"type": "actions", "block_id": "home:start", "elements": start},
+        {"type": "actions", "block_id": "home:start", "elements": start[:25]},
         {"type": "divider"},
         _section(f"*{strings.HOME_DRAFTS}*"),
         *_items(drafts, strings.HOME_NO_DRAFTS, 10),

@@ -14,6 +14,7 @@ import logging
 import re
 import uuid
 
+from bot.forms.menu import OPEN_FORM
 from bot.messages import Action
 from bot.seen import Seen
 from handlers.slack import dedupe, inbound, strings
@@ -88,7 +89,7 @@ class SlackListeners:
             ack()
             log.info("ignored a repeated click on %s", name)
             return
-        if name == "form.open" and self.forms is not None:
+        if name == OPEN_FORM and self.forms is not None:
             ack()
             self.forms.open(body, action)  # now: the trigger_id dies 3 s after the click
             return
@@ -98,9 +99,7 @@ class SlackListeners:
             # App Home: the private place to answer is the DM.
             origin = dataclasses.replace(origin, in_dm=True)
             incoming = dataclasses.replace(incoming, is_private=True)
-        if name == "command":  # a Home button that stands for a typed command
-            incoming = dataclasses.replace(incoming, text=action.get("value", ""), action=None)
-        elif name == "prompt.datetime":
+        if name == "prompt.datetime":
             typed = _picked_datetime(body)
             if typed is None:
                 self.runner.submit(

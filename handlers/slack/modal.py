@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from bot.forms.spec import FormSpec, load_form
+from bot.forms.registry import current_forms
+from bot.forms.spec import FormSpec
 from bot.messages import Incoming
 from handlers.slack import strings
 from handlers.slack.inbound import PLATFORM
@@ -30,7 +31,6 @@ from handlers.slack.inbound import PLATFORM
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "edc:form:"
-FORM_ALIASES = {"report": "emergency_call", "concern": "policy_concern"}
 TITLE_LIMIT = 24
 LABEL_LIMIT = 2000
 HINT_LIMIT = 2000
@@ -45,11 +45,12 @@ class FormModals:
         self.tz = ZoneInfo(timezone)
 
     def open(self, body: dict, action: dict) -> None:
-        name = FORM_ALIASES.get(
-            action.get("value", ""), action.get("value", "") or "emergency_call"
-        )
+        form = current_forms().find(action.get("value", ""))  # a form's name (or command)
+        if form is None or not form.modal:
+            log.warning("no form to open as a modal: %r", action.get("value", ""))
+            return
         try:
-            view = form_view(load_form(name))
+            view = form_view(form)
             self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
         except SlackApiError as exc:
             log.warning("could not open the form: %s", exc.response.get("error"))

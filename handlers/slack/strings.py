@@ -32,12 +32,9 @@ HOME_INTRO = (
 HOME_HOW = (
     "*Ask* — type `/edc` and your question anywhere (only you see the answer), or message me "
     "here.\n*Read* — `/edc policy` lists every clause; `/edc 3.5` shows one.\n*Report* — the "
-    "button below or `/edc report`; `/edc concern` tells your supervisor about a possible "
-    "violation (item 3.9)."
+    "buttons below; `/edc help` lists the command of each report."
 )
-HOME_START_REPORT = "Start emergency-call report"
-HOME_START_CONCERN = "Report a concern"
-HOME_FILL_FORM = "Fill in as a form"
+HOME_FILL_FORM = "{title}: fill in as one form"
 HOME_DRAFTS = "Your unfinished reports"
 HOME_NO_DRAFTS = "No unfinished reports."
 HOME_CONTINUE = "Continue"

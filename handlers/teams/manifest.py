@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from bot.config import Config, ConfigError
+from bot.forms.registry import Forms, load_forms
 from handlers.teams.icons import color_icon, outline_icon
 
 MANIFEST_VERSION = "1.17"  # the version Teams Toolkit's bot templates use; accepted everywhere
@@ -32,13 +33,14 @@ FULL_DESCRIPTION = (
     "(item 3.5) and sends it to your supervisor's channel, where supervisors acknowledge it. "
     "Answers are a guide to the policy text, not legal advice."
 )
+# The command lists; each form's entry (its `teams_personal` / `teams_team`) goes between.
 PERSONAL_COMMANDS = (
     ("help", "What I can do"),
     ("policy", "Every clause of the policy with a one-line title"),
     ("3.5", "Read one clause in full (any clause number)"),
     ("can I text a student?", "Ask a question in your own words"),
-    ("report", "File the emergency-call written report (item 3.5)"),
-    ("concern", "Tell your supervisor about a possible policy violation (item 3.9)"),
+)
+PERSONAL_CONTROLS = (
     ("status", "Where you are in a report you started"),
     ("cancel", "Stop the report you are filling in"),
     ("why", "What my last answer matched on"),
@@ -48,9 +50,33 @@ TEAM_COMMANDS = (
     ("policy", "Every clause of the policy with a one-line title"),
     ("3.5", "Read one clause in full (any clause number)"),
     ("can I text a student?", "Ask a question; I answer in the thread"),
-    ("report", "Start a report; I continue in a private chat"),
-    ("set supervisor channel", "Admins: post finished reports to this channel"),
 )
+TEAM_CONTROLS = (("set supervisor channel", "Admins: post finished reports to this channel"),)
+MAX_COMMANDS = 10  # per command list, in every manifest schema version
+
+
+def command_lists(forms: Forms) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{scope: ((title, description), …)}: the fixed commands with the forms' entries between.
+    Raises ConfigError when a list outgrows what Teams accepts."""
+    lists = {
+        "personal": (
+            *PERSONAL_COMMANDS,
+            *((f.command, f.teams_personal) for f in forms.with_command if f.teams_personal),
+            *PERSONAL_CONTROLS,
+        ),
+        "team": (
+            *TEAM_COMMANDS,
+            *((f.command, f.teams_team) for f in forms.with_command if f.teams_team),
+            *TEAM_CONTROLS,
+        ),
+    }
+    for scope, commands in lists.items():
+        if len(commands) > MAX_COMMANDS:
+            raise ConfigError(
+                f"Teams lists at most {MAX_COMMANDS} {scope} commands and the forms in "
+                f"{forms.directory} make {len(commands)}: leave teams_{scope} out of some form files"
+            )
+    return lists
 
 
 def build_manifest(
@@ -62,7 +88,8 @@ def build_manifest(
     terms: str = "",
     developer: str = "Dudley-Charlton Regional School District",
 ) -> dict:
-    """The manifest for the bot registered as MicrosoftAppId. Raises ConfigError without one."""
+    """The manifest for the bot registered as MicrosoftAppId, listing the forms in
+    EDC_FORMS_DIR. Raises ConfigError without one."""
     bot_id = config.microsoft_app_id
     if not bot_id:
         raise ConfigError(
@@ -71,6 +98,7 @@ def build_manifest(
         )
     if not _GUID.match(bot_id):
         raise ConfigError(f"MicrosoftAppId must be a GUID (the Azure bot's App ID), got {bot_id!r}")
+    lists = command_lists(load_forms(config.forms_dir))
     return {
         "$schema": SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
@@ -93,8 +121,8 @@ def build_manifest(
                 "supportsFiles": False,
                 "isNotificationOnly": False,
                 "commandLists": [
-                    {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},
-                    {"scopes": ["team"], "commands": _commands(TEAM_COMMANDS)},
+                    {"scopes": [scope], "commands": _commands(commands)}
+                    for scope, commands in lists.items()
                 ],
             }
         ],

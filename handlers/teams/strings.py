@@ -1,6 +1,7 @@
 """Staff-facing wording that exists only in Teams (the rest is in bot/strings.py)."""
 
 WELCOME_TITLE = "Hi, I'm EDC — the staff Social Networking policy assistant."
+# {form_lines}: a line per form, from its form file (bot/forms/menu.py `help_lines`).
 WELCOME_PERSONAL = """\
 Ask me anything about the district's Social Networking policy (EDC), the way you'd ask a \
 colleague — for example *can I text a student?* — and I'll quote the part of the policy that \
@@ -9,9 +10,7 @@ answers it, word for word.
 *What I can do*
   policy — every clause with a one-line title
   3.5 — one clause in full (any clause number works)
-  report — the written report required after a confidential matter was discussed by cell \
-phone in an emergency (item 3.5); I send it to your supervisor
-  concern — tell your supervisor about a possible violation of the policy (item 3.9)
+{form_lines}
   help — everything I understand
 
 This chat is private between you and me."""

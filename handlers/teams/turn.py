@@ -20,7 +20,9 @@ from botbuilder.schema import Activity
 from bot import strings as core_strings
 from bot.config import Config
 from bot.engine import Bot
-from bot.messages import Button, Buttons, Reply, Text
+from bot.forms.menu import help_lines, start_buttons
+from bot.forms.registry import current_forms
+from bot.messages import Reply, Text
 from bot.notify import DeliveryError
 from handlers.teams import strings
 from handlers.teams.activities import Event, channel_of, tenant_of, translate
@@ -188,10 +190,10 @@ def _goes_to_personal_chat(reply: Reply, scope: str) -> bool:
 
 def welcome(scope: str) -> Reply:
     if scope == "personal":
-        body = Text(strings.WELCOME_PERSONAL)
-        start = Buttons(
-            (Button(core_strings.BUTTON_START_REPORT, "report.start", style="primary"),)
-        )
+        forms = current_forms()
+        lines = "\n".join(help_lines(forms, prefix="", width=0))
+        body = Text(strings.WELCOME_PERSONAL.format(form_lines=lines))
+        start = start_buttons(forms)
         return Reply((Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome")
     return Reply(
         (Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
