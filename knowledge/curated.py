@@ -19,6 +19,7 @@ VERDICTS = (
     "For your information",
 )
 OUT_OF_SCOPE = "none"  # the questions.yml key for questions the policy does not answer
+GAP = " … "  # joins quoted passages that are not next to each other in the policy
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,13 @@ class ShortAnswer:
     clause: str
     verdict: str
     answer: str
-    quote: str
+    quote: str  # verbatim; passages that are not adjacent in the clause are joined by GAP
     questions: tuple[str, ...]
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """The quoted passages, each one contiguous, verbatim span of the clause."""
+        return tuple(self.quote.split(GAP))
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,7 @@ def _answer(policy: Policy, entry, where: str) -> ShortAnswer:
     if entry["verdict"] not in VERDICTS:
         raise KnowledgeError(f"{where}: verdict must be one of {', '.join(VERDICTS)}")
     quote = normalise_space(str(entry["quote"]))
-    if quote not in normalise_space(clause.text):
-        raise KnowledgeError(f"{where}: quote is not verbatim text of clause {clause.id}")
+    check_passages(quote.split(GAP), normalise_space(clause.text), f"{where}: clause {clause.id}")
     return ShortAnswer(
         id=str(entry["id"]),
         clause=clause.id,
@@ -109,6 +114,19 @@ def _answer(policy: Policy, entry, where: str) -> ShortAnswer:
         quote=quote,
         questions=_strings(entry["questions"], where),
     )
+
+
+def check_passages(passages: list[str], text: str, where: str) -> None:
+    """Every passage is verbatim text of the clause, in order; passages joined by GAP must not
+    be adjacent (then they are one passage), so a skip is always shown and never hidden."""
+    end = 0
+    for n, passage in enumerate(passages):
+        at = text.find(passage, end)
+        if not passage or at < 0:
+            raise KnowledgeError(f"{where}: quote passage {n + 1} is not verbatim text, in order")
+        if n and text[end:at].strip() == "":
+            raise KnowledgeError(f"{where}: passages {n} and {n + 1} are adjacent; join them")
+        end = at + len(passage)
 
 
 def _strings(items, where: str) -> tuple[str, ...]:
