@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         for note in run.notes:
             print(f"note ({run.name}): {note}")
+    print(
+        f"note (ours): the ranker's model file loads in {speed.model_load_ms():.0f} ms (median of 5)"
+    )
     if args.misses and ours_preds is not None:
         print("\nQuestions ours gets wrong:\n" + misses(rows, ours_preds))
     print("\n" + generalisation.section())

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from bench import variants
+from bench.evalset import EvalRow
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.features import Featurizer, Speller
 from knowledge.normalize import content
@@ -100,13 +102,14 @@ def folds(data: list[Example], featurizer: Featurizer) -> Iterator[tuple[list[in
         yield [i for i in range(len(data)) if i not in held], test
 
 
-def held_out(settings: Settings) -> list[HeldOut]:
-    """Every curated question, scored by a ranker trained on the other folds."""
-    return _held_out(settings)
+def held_out(settings: Settings, chatty: bool = False) -> list[HeldOut]:
+    """Every curated question, scored by a ranker trained on the other folds (`chatty`: each
+    with one of bench/variants.py's chatty openings in front)."""
+    return _held_out(settings, chatty)
 
 
 @cache
-def _held_out(settings: Settings) -> list[HeldOut]:
+def _held_out(settings: Settings, chatty: bool) -> list[HeldOut]:
     data, featurizer, labels = knowledge()
     out = []
     for train_idx, test_idx in folds(data, featurizer):
@@ -114,7 +117,11 @@ def _held_out(settings: Settings) -> list[HeldOut]:
         pipeline = fit(train, featurizer, labels, settings)
         speller = Speller(speller_vocabulary(train, featurizer))
         tests = [data[i] for i in test_idx if data[i].question]
-        scores = pipeline.decision_function([speller.correct(e.text) for e in tests])
+        texts = [e.text for e in tests]
+        if chatty:
+            rows = [EvalRow(t, (), "out") for t in texts]
+            texts = [r.q for r in variants.chatty(rows)]
+        scores = pipeline.decision_function([speller.correct(t) for t in texts])
         column = [list(pipeline.classes_).index(label) for label in labels]
         out += [
             HeldOut(e.text, e.label, tuple(float(s[c]) for c in column))

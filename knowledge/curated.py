@@ -47,15 +47,18 @@ class Curated:
         return next((a for a in self.answers if a.id == answer_id), None)
 
 
-def load_curated(policy: Policy, data_dir: Path = DATA_DIR) -> Curated:
+def load_curated(policy: Policy, data_dir: Path = DATA_DIR, *, questions: bool = True) -> Curated:
+    """`questions=False` leaves the question variants out (the served ranker has learned them;
+    only a decline's "why" needs them, and load_questions reads them then)."""
     return Curated(
-        questions=_questions(policy, data_dir / "questions.yml"),
+        questions=load_questions(policy, data_dir) if questions else {},
         synonyms=_synonyms(data_dir / "synonyms.yml"),
         answers=_answers(policy, data_dir / "answers.yml"),
     )
 
 
-def _questions(policy: Policy, path: Path) -> dict[str, tuple[str, ...]]:
+def load_questions(policy: Policy, data_dir: Path = DATA_DIR) -> dict[str, tuple[str, ...]]:
+    path = data_dir / "questions.yml"
     data = _read_yaml(path) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path.name}: expected a mapping of clause ID to questions")

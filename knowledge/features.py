@@ -104,9 +104,13 @@ class Featurizer:
             self.labels[token] = term
             for phrase in (term, *phrases):
                 seq = tuple(_possessive(w) for w in words(phrase))
-                # "canned" stems to "can": a phrase of stopwords alone would fire everywhere.
-                if content(list(seq)):
-                    self._phrases[seq[0]].append((seq, token))
+                # "my personal phone" also stands for "a personal phone", "personal phone";
+                # not "my page" for "page": one word alone is too general.
+                variants = [seq, seq[1:]] if seq[0] == "my" and len(seq) >= 3 else [seq]
+                for variant in variants:
+                    # "canned" stems to "can": a phrase of stopwords alone would fire everywhere.
+                    if content(list(variant)):
+                        self._phrases[variant[0]].append((variant, token))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from knowledge.curated import OUT_OF_SCOPE, Curated, ShortAnswer, load_curated
+from knowledge.curated import OUT_OF_SCOPE, Curated, ShortAnswer, load_curated, load_questions
 from knowledge.features import Featurizer, Speller, is_intent
 from knowledge.model import MODEL_FILE, Model, load_model
 from knowledge.policy import Policy, load_policy
@@ -146,14 +146,15 @@ class Index:
 
     @cached_property
     def _unrelated_terms(self) -> list[tuple[str, frozenset]]:
-        """Computed on the first decline: start-up stays fast."""
+        """Read on the first decline (the question variants are not loaded at start-up)."""
+        questions = self.curated.questions or load_questions(self.policy)
         return [
             (q, frozenset(("words", f) for f in self.featurizer.word_features(q)))
-            for q in self.curated.questions.get(OUT_OF_SCOPE, ())
+            for q in questions.get(OUT_OF_SCOPE, ())
         ]
 
 
 def build_index(policy: Policy | None = None) -> Index:
     policy = policy or load_policy()
-    curated = load_curated(policy)
+    curated = load_curated(policy, questions=False)
     return Index(policy, curated, load_model(MODEL_FILE, Featurizer(curated.synonyms)))

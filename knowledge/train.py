@@ -45,6 +45,7 @@ class Settings:
     concept_weight: float = 1.0
     min_df: int = 2  # a word or n-gram seen in fewer texts is not a feature (concepts: 1)
     policy_weight: float = 1.0  # sample weight of a policy sentence / authored answer
+    none_weight: float = 1.0  # sample weight of an out-of-scope question
     temperature: float = 1.0  # calibration: logits are divided by this (fitted on CV)
     decline_below: float = 0.5  # answer when P(in scope) = 1 - P(out of scope) is at least this
     # confidence = logistic(a * logit(P(first clause)) + b * logit(P(in scope)) + c), fitted on CV
@@ -54,15 +55,16 @@ class Settings:
 
 
 SETTINGS = Settings(
-    c=20.0,
+    c=50.0,
     word_weight=1.0,
     char_weight=1.2,
     concept_weight=0.6,
     min_df=2,
-    policy_weight=0.5,
-    temperature=0.89,
-    decline_below=0.35,
-    confidence=(0.8418, 0.0, 0.2356),
+    policy_weight=1.0,
+    none_weight=1.0,
+    temperature=1.011,
+    decline_below=0.425,
+    confidence=(0.8081, 0.0, 0.2617),
     prune=0.05,
     digits=4,
 )
@@ -127,7 +129,14 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
     # one BLAS thread: with more, this small problem spends its time waiting on threads.
     model = LogisticRegression(C=settings.c, solver="newton-cg", max_iter=200, tol=1e-6)
     pipeline = Pipeline([("features", union), ("model", model)])
-    weights = [settings.policy_weight if e.source == "policy" else 1.0 for e in train]
+    weights = [
+        settings.policy_weight
+        if e.source == "policy"
+        else settings.none_weight
+        if e.label == OUT_OF_SCOPE
+        else 1.0
+        for e in train
+    ]
     present = sorted({e.label for e in train}, key=labels.index)
     if present != labels:
         raise ValueError(f"every class needs training texts; missing {set(labels) - set(present)}")
