@@ -23,7 +23,6 @@ from knowledge.sentences import load_sentence_answers
 MAX_QUERY_CHARS = 1000  # longer text is cut: a question is never this long, and cost stays flat
 ALSO_RATIO = 0.5  # a runner-up clause this likely relative to the first "may also apply"
 ALSO_MIN = 0.15  # ...and at least this likely in itself
-RELATED_MIN = 0.05  # runners-up offered as related clauses
 WHY_TERMS = 6  # features named by "why"
 
 
@@ -43,8 +42,8 @@ class SearchResult:
 
     @property
     def related(self) -> tuple[str, ...]:
-        """Runners-up likely enough to be worth offering."""
-        return tuple(c for c in self.clauses[1:] if self.scores.get(c, 0.0) >= RELATED_MIN)
+        """The next clauses in the ranking: the nearest others, offered to read."""
+        return self.clauses[1:]
 
 
 class Index:
