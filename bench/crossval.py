@@ -142,10 +142,6 @@ def baseline_held_out(rank: Callable[[list[Example], str], tuple[tuple[str, ...]
     return out
 
 
-def in_scope(label: str) -> bool:
-    return label != OUT_OF_SCOPE
-
-
 @dataclass(frozen=True)
 class Decided:
     """What the served ranker would have done with one held-out question."""

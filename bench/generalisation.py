@@ -46,7 +46,6 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Line:
-    name: str
     top1: float
     top3: float
     correct_decline: float
@@ -165,7 +164,7 @@ def _reliability(lines: list[tuple[str, Line]]) -> str:
 
 def _empty() -> Line:
     nan = math.nan
-    return Line("", nan, nan, nan, nan, nan, 0, ())
+    return Line(nan, nan, nan, nan, nan, 0, ())
 
 
 def _pct(v: float) -> str:
