@@ -136,21 +136,26 @@ class Index:
 
     def _closest_unrelated(self, vector: dict) -> str:
         """The curated out-of-scope question sharing the most weight of words with this one."""
-        best, best_score = "", 0.0
-        for question, terms in self._unrelated_terms:
-            score = sum(vector.get(key, 0.0) for key in terms)
-            if score > best_score:
-                best, best_score = question, score
-        return best
+        questions, postings = self._unrelated
+        score: dict[int, float] = {}
+        for key, x in vector.items():
+            for n in postings.get(key, ()):
+                score[n] = score.get(n, 0.0) + x
+        best = max(score, key=lambda n: (score[n], -n), default=None)
+        return questions[best] if best is not None else ""
 
     @cached_property
-    def _unrelated_terms(self) -> list[tuple[str, frozenset]]:
-        """Read on the first decline (the question variants are not loaded at start-up)."""
-        questions = self.curated.questions or load_questions(self.policy)
-        return [
-            (q, frozenset(("words", f) for f in self.featurizer.word_features(q)))
-            for q in questions.get(OUT_OF_SCOPE, ())
-        ]
+    def _unrelated(self) -> tuple[list[str], dict[tuple[str, str], list[int]]]:
+        """The out-of-scope questions and, per word feature, which of them have it. Read on the
+        first decline: the question variants are not loaded at start-up."""
+        questions = list(
+            (self.curated.questions or load_questions(self.policy)).get(OUT_OF_SCOPE, ())
+        )
+        postings: dict[tuple[str, str], list[int]] = {}
+        for n, question in enumerate(questions):
+            for feature in set(self.featurizer.word_features(question)):
+                postings.setdefault(("words", feature), []).append(n)
+        return questions, postings
 
 
 def build_index(policy: Policy | None = None) -> Index:
