@@ -1,7 +1,8 @@
 """`python -m bench.tune`: choose the ranker's knobs by grouped cross-validation, and only by it.
 
 Starting from knowledge.train.SETTINGS, each knob in turn is tried at a few values (the others
-held), keeping a change only when the cross-validated objective rises. For every candidate the
+held), keeping a change only when the cross-validated objective rises and answers given at confidence
+≥ 0.9 stay right at least SURE_TARGET of the time. For every candidate the
 calibration is fitted to the held-out scores (temperature: least log-loss; then Platt scaling of
 the first clause's chance of being right) and the decision point is the one that gets the most
 held-out questions right for the user: an in-scope question answered with its clause first, an
@@ -19,6 +20,7 @@ from bench import crossval
 from knowledge.curated import OUT_OF_SCOPE
 from knowledge.train import SETTINGS, Settings
 
+SURE_TARGET = 0.97  # answers given at confidence >= 0.9 must be right this often on CV
 DECISION_POINTS = [round(0.2 + 0.025 * n, 3) for n in range(25)]  # 0.2 .. 0.8
 GRID = {
     "c": (5.0, 10.0, 20.0, 50.0),
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             candidate, g = evaluate(replace(best, **{knob: value}))
             _show(f"{knob}={value}", candidate, g)
-            if g.objective > f.objective + 1e-9:
+            if g.objective > f.objective + 1e-9 and g.sure_right >= SURE_TARGET:
                 best, f = candidate, g
     print("\nchosen (put in knowledge/train.py SETTINGS):")
     print(best)
