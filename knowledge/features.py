@@ -74,6 +74,8 @@ def is_intent(token: str) -> bool:
 
 def mark_it_department(text: str) -> str:
     """'IT' in capitals → the department token, unless the whole text is shouted."""
+    if "IT" not in text or text.upper() == text:
+        return text
     if sum(c.isupper() for c in text) > 0.5 * sum(c.isalpha() for c in text):
         return text
     return _IT_DEPARTMENT.sub(IT_TOKEN, text)

@@ -13,6 +13,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable
+from operator import mul
 from pathlib import Path
 
 from knowledge.errors import KnowledgeError
@@ -69,25 +70,32 @@ class Model:
         """(block, feature) -> value: the text's TF-IDF features as the model weighs them."""
         out = {}
         for name, (analyzer, block_weight, table) in zip(BLOCKS, self._blocks):
-            counts = Counter(f for f in analyzer(text) if f in table)
-            if not counts:
+            values = {
+                f: (1.0 + math.log(n)) * table[f][0]
+                for f, n in Counter(analyzer(text)).items()
+                if f in table
+            }
+            if not values:
                 continue
-            values = {f: (1.0 + math.log(n)) * table[f][0] for f, n in counts.items()}
             scale = block_weight / math.sqrt(sum(v * v for v in values.values()))
             for feature, value in values.items():
                 out[name, feature] = value * scale
         return out
 
     def logits(self, vector: dict[tuple[str, str], float]) -> list[float]:
-        """Raw class scores (before calibration): intercept + weights · features."""
-        z = self._intercepts
+        """Raw class scores (before calibration): intercept + weights · features. Summed a class
+        at a time over the question's features (C-level loops: a long question stays cheap)."""
+        xs, rows = [], []
         for key, x in vector.items():
             row = self._rows.get(key)
             if row is None:
                 row = self._row(key)
             if row:
-                z = [zk + x * wk for zk, wk in zip(z, row)]
-        return list(z)
+                xs.append(x)
+                rows.append(row)
+        if not rows:
+            return list(self._intercepts)
+        return [b + sum(map(mul, xs, column)) for b, column in zip(self._intercepts, zip(*rows))]
 
     def _row(self, key: tuple[str, str]) -> tuple[float, ...]:
         """A feature's weights as one value per class, made on first use (start-up stays fast;
