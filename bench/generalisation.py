@@ -140,9 +140,7 @@ def _line_rows(rows: list[EvalRow], preds: list[Ranked]) -> Line:
     )
     sure = [o for o in outcomes if o.answered and o.confidence >= SURE]
     sure_right = sum(o.right for o in sure) / len(sure) if sure else math.nan
-    return Line(
-        "", q.top1, q.top3, q.correct_decline, q.false_decline, sure_right, len(sure), outcomes
-    )
+    return Line(q.top1, q.top3, q.correct_decline, q.false_decline, sure_right, len(sure), outcomes)
 
 
 def _reliability(lines: list[tuple[str, Line]]) -> str:

@@ -147,3 +147,20 @@ def test_temperature_fit_finds_the_scale_of_overconfident_scores():
     gap = 2 * math.log(3)
     held = [HeldOut("", "a", (gap, 0.0))] * 3 + [HeldOut("", "b", (gap, 0.0))]
     assert fit_temperature(held, labels) == pytest.approx(2.0, abs=0.01)
+
+
+def test_generalisation_lines_count_confident_answers_and_bin_them():
+    from bench.generalisation import _line_rows, _reliability
+
+    preds = [
+        Ranked(("3.12",), 0.97),  # right, sure
+        Ranked(("3.3",), 0.93),  # wrong, sure
+        Ranked(("2",), 0.2, answered=False),  # out of scope, declined: right, not an answer
+        Ranked(("3.8",), 0.6),  # right, unsure
+    ]
+    line = _line_rows(ROWS, preds)
+    assert line.sure_n == 2 and line.sure_right == 0.5
+    assert line.top1 == pytest.approx(2 / 3) and line.correct_decline == 1.0
+    table = _reliability([("set", line)])
+    assert "100.0 % of 1" in table.splitlines()[3]  # 0.50–0.70: the one unsure answer, right
+    assert "0.0 % of 1" in table.splitlines()[-2] and "100.0 % of 1" in table.splitlines()[-1]
