@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench train lint clean
 
 run: $(VENV)/.installed
 	$(PY) app.py
@@ -13,6 +13,10 @@ test: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# Refit the clause ranker after editing knowledge/data (writes knowledge/data/ranker.json).
+train: $(VENV)/.dev-installed
+	$(PY) -m knowledge.train
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -254,14 +254,21 @@ def _stdin_lines():
 
 
 def _as_json(question, result, policy) -> dict:
+    from knowledge.quotes import join_passages
+
+    top = policy.clause(result.clauses[0]) if result.answered else None
     return {
         "question": question,
         "answered": result.answered,
         "clauses": list(result.clauses),
         "confidence": result.confidence,
-        "quote": " ".join(result.quote),
+        "quote": join_passages(top.text, result.quote) if top else "",
         "verdict": result.answer.verdict if result.answer else "",
         "answer": result.answer.answer if result.answer else "",
+        "also": [
+            {"clause": a.clause, "verdict": a.verdict, "answer": a.answer, "quote": a.quote}
+            for a in result.also
+        ],
         "why": list(result.why),
         "policy_revision": policy.revision,
         "policy_sha256": policy.sha256,

@@ -1,59 +1,222 @@
-"""Cross-validation on the curated questions themselves: a second, larger measure of the lookup
-that owes nothing to the eval set.
+"""Grouped cross-validation on the curated questions: the measure every knob is chosen by.
 
-The curated questions (knowledge/data/questions.yml, ~1,600 of them including the out-of-scope
-ones) are split into five folds; each fold is answered by an index built without it. A question
-the index has never seen, phrased by staff, must still find its clause — or be declined when it
-is out of scope. Use it to judge an edit of the knowledge base before the eval set is run.
+Each curated question is answered by a ranker trained without it — and without every other
+variant of the same situation: a curated answer's questions and its answer text form one group,
+and curated questions that say nearly the same thing (same clause, most words in common) are
+grouped together, so a held-out question never has a near-twin in training. The policy sentences
+and the per-sentence answers are the knowledge itself: always trained on, never held out.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
 
+from bench import variants
+from bench.evalset import EvalRow
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
+from knowledge.features import Featurizer, Speller
+from knowledge.normalize import content
 from knowledge.policy import load_policy
-from knowledge.search import Index
+from knowledge.sentences import load_sentence_answers
+from knowledge.train import Example, Settings, classes, examples, fit, speller_vocabulary
 
 FOLDS = 5
 SEED = 1
+NEAR_TWIN = 0.5  # Jaccard of content words + concepts at which two questions are one situation
 
 
-def run() -> dict[str, str | float]:
+@dataclass(frozen=True)
+class HeldOut:
+    """One held-out question and the ranker's raw (uncalibrated) class scores for it."""
+
+    text: str
+    label: str
+    logits: tuple[float, ...]
+
+
+@cache
+def knowledge() -> tuple[list[Example], Featurizer, list[str]]:
     policy = load_policy()
     curated = load_curated(policy)
-    top1 = top3 = in_scope = declined_in = declined_out = out_scope = 0
-    for train, test in _folds(curated):
-        index = Index(
-            policy, Curated(questions=train, synonyms=curated.synonyms, answers=curated.answers)
+    data = examples(policy, curated, load_sentence_answers(policy))
+    return data, Featurizer(curated.synonyms), classes(policy)
+
+
+def groups(data: list[Example], featurizer: Featurizer) -> list[str]:
+    """A group name per example: 'policy', 'answer:<id>', or a cluster of near-twin questions."""
+    parent = list(range(len(data)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    bags = [
+        frozenset(content(featurizer.word_features(e.text)) + featurizer.concept_features(e.text))
+        for e in data
+    ]
+    by_token: dict[str, list[int]] = {}
+    for i, e in enumerate(data):
+        if e.source == "policy":
+            continue
+        for token in bags[i]:
+            by_token.setdefault(f"{e.label}|{token}", []).append(i)
+    for i, e in enumerate(data):
+        if e.source == "policy" or not bags[i]:
+            continue
+        candidates = {j for t in bags[i] for j in by_token[f"{e.label}|{t}"] if j > i}
+        for j in candidates:
+            if len(bags[i] & bags[j]) / len(bags[i] | bags[j]) >= NEAR_TWIN:
+                parent[find(j)] = find(i)
+    names = []
+    for i, e in enumerate(data):
+        if e.source == "policy":
+            names.append("policy")
+        elif e.source.startswith("answer:"):
+            names.append(e.source)
+        else:
+            names.append(f"cluster:{find(i)}")
+    # A question that is a near-twin of a curated answer's question joins that answer's group.
+    root_name = {}
+    for i, name in enumerate(names):
+        if name.startswith("answer:"):
+            root_name.setdefault(find(i), name)
+    return [
+        root_name.get(find(i), name) if name != "policy" else name for i, name in enumerate(names)
+    ]
+
+
+def folds(data: list[Example], featurizer: Featurizer) -> Iterator[tuple[list[int], list[int]]]:
+    """(train, test) index lists; whole groups are dealt to folds, 'policy' is never tested."""
+    names = groups(data, featurizer)
+    unique = sorted(set(names) - {"policy"})
+    random.Random(SEED).shuffle(unique)
+    fold_of = {name: n % FOLDS for n, name in enumerate(unique)}
+    for k in range(FOLDS):
+        test = [i for i, g in enumerate(names) if g != "policy" and fold_of[g] == k]
+        held = set(test)
+        yield [i for i in range(len(data)) if i not in held], test
+
+
+def held_out(settings: Settings, chatty: bool = False) -> list[HeldOut]:
+    """Every curated question, scored by a ranker trained on the other folds (`chatty`: each
+    with one of bench/variants.py's chatty openings in front)."""
+    return _held_out(settings, chatty)
+
+
+@cache
+def _held_out(settings: Settings, chatty: bool) -> list[HeldOut]:
+    data, featurizer, labels = knowledge()
+    out = []
+    for train_idx, test_idx in folds(data, featurizer):
+        train = [data[i] for i in train_idx]
+        pipeline = fit(train, featurizer, labels, settings)
+        speller = Speller(speller_vocabulary(train, featurizer))
+        tests = [data[i] for i in test_idx if data[i].question]
+        texts = [e.text for e in tests]
+        if chatty:
+            rows = [EvalRow(t, (), "out") for t in texts]
+            texts = [r.q for r in variants.chatty(rows)]
+        scores = pipeline.decision_function([speller.correct(t) for t in texts])
+        column = [list(pipeline.classes_).index(label) for label in labels]
+        out += [
+            HeldOut(e.text, e.label, tuple(float(s[c]) for c in column))
+            for e, s in zip(tests, scores)
+        ]
+    return out
+
+
+def baseline_held_out(rank: Callable[[list[Example], str], tuple[tuple[str, ...], bool]]):
+    """The same folds for another ranker: `rank(train, question)` -> (clauses, answered)."""
+    data, featurizer, _ = knowledge()
+    out = []
+    for train_idx, test_idx in folds(data, featurizer):
+        train = [data[i] for i in train_idx]
+        for i in test_idx:
+            if data[i].question:
+                out.append((data[i].label, rank(train, data[i].text)))
+    return out
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What the served ranker would have done with one held-out question."""
+
+    label: str
+    clauses: tuple[str, ...]  # ranked clause IDs, best first
+    confidence: float  # calibrated chance the first clause is right
+    in_scope: float  # calibrated chance the policy covers the question
+    answered: bool
+
+    @property
+    def right(self) -> bool:
+        """Right for the user: the clause first and answered, or out of scope and declined."""
+        if self.label == OUT_OF_SCOPE:
+            return not self.answered
+        return self.answered and self.clauses[0] == self.label
+
+
+def decide(
+    held: list[HeldOut],
+    labels: list[str],
+    temperature: float,
+    decline_below: float,
+    confidence=(1.0, 0.0, 0.0),
+):
+    """Apply calibration and the decision point to held-out scores (as knowledge.search does)."""
+    from knowledge.model import calibrated_confidence, softmax
+
+    none = labels.index(OUT_OF_SCOPE)
+    out = []
+    for h in held:
+        p = softmax([z / temperature for z in h.logits])
+        order = sorted((k for k in range(len(labels)) if k != none), key=lambda k: -p[k])
+        covered = 1.0 - p[none]
+        out.append(
+            Decided(
+                h.label,
+                tuple(labels[k] for k in order[:3]),
+                calibrated_confidence(p[order[0]], covered, confidence),
+                covered,
+                covered >= decline_below,
+            )
         )
-        for clause_id, question in test:
-            result = index.search(question)
-            if clause_id == OUT_OF_SCOPE:
-                out_scope += 1
-                declined_out += not result.answered
-                continue
-            in_scope += 1
-            declined_in += not result.answered
-            top1 += result.answered and result.clauses[0] == clause_id
-            top3 += result.answered and clause_id in result.clauses[:3]
-    return {
-        "questions held out (in scope / out of scope)": f"{in_scope} / {out_scope}",
-        "top-1 accuracy (in-scope)": f"{top1 / in_scope:.1%}",
-        "top-3 accuracy (in-scope)": f"{top3 / in_scope:.1%}",
-        "correct-decline rate (out-of-scope)": f"{declined_out / out_scope:.1%}",
-        "false-decline rate (in-scope)": f"{declined_in / in_scope:.1%}",
-    }
+    return out
 
 
-def _folds(curated: Curated):
-    items = [(cid, q) for cid, questions in curated.questions.items() for q in questions]
-    random.Random(SEED).shuffle(items)
-    for fold in range(FOLDS):
-        held_out = items[fold::FOLDS]
-        skip = set(held_out)
-        train = {
-            cid: tuple(q for q in qs if (cid, q) not in skip)
-            for cid, qs in curated.questions.items()
-        }
-        yield train, held_out
+def legacy_held_out() -> list[tuple[str, tuple[tuple[str, ...], float, bool]]]:
+    """The previous lookup (bench/legacy.py) on the same folds: (label, (clauses, confidence,
+    answered)) per held-out question."""
+    from bench.legacy import Index
+
+    policy = load_policy()
+    curated = load_curated(policy)
+
+    def rank(train: list[Example], question: str):
+        key = tuple(id(e) for e in train)
+        if _legacy_cache.get("key") != key:
+            kept = {e.source.removeprefix("answer:") for e in train}
+            questions: dict[str, list[str]] = {}
+            for e in train:
+                if e.source == "question":
+                    questions.setdefault(e.label, []).append(e.text)
+            _legacy_cache["key"] = key
+            _legacy_cache["index"] = Index(
+                policy,
+                Curated(
+                    questions={k: tuple(v) for k, v in questions.items()},
+                    synonyms=curated.synonyms,
+                    answers=tuple(a for a in curated.answers if a.id in kept),
+                ),
+            )
+        result = _legacy_cache["index"].search(question)
+        return result.clauses, result.confidence, result.answered
+
+    return baseline_held_out(rank)
+
+
+_legacy_cache: dict = {}

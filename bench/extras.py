@@ -1,5 +1,4 @@
-"""Optional extra sections: bench/crossval.py, bench/blindset.py, bench/slack_bench.py,
-bench/teams_bench.py.
+"""Optional extra sections: bench/slack_bench.py, bench/teams_bench.py.
 
 Each such module provides `run() -> dict[str, str | float]`. They are written separately and
 may need dependencies this run lacks, so a missing module is skipped silently and a failing
@@ -13,7 +12,7 @@ import importlib.util
 
 from bench.report import grid
 
-EXTRA_MODULES = ("crossval", "blindset", "slack_bench", "teams_bench", "hostile_bench")
+EXTRA_MODULES = ("slack_bench", "teams_bench", "hostile_bench")
 
 
 def extra_sections() -> list[str]:

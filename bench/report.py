@@ -60,7 +60,7 @@ ROWS = [
         "`app.py ask` cold start (median of 5)",
         lambda r: r.cold_start_s,
         lambda v: f"{v:.3f} s",
-        ("<", 1.0),
+        ("<", 0.5),
     ),
     Row("`app.py ask` max RSS", lambda r: r.cold_rss_mb, lambda v: f"{v:.1f} MB"),
 ]

@@ -69,6 +69,22 @@ def peak_python_mb(build: Callable[[], object], questions: Sequence[str]) -> flo
         tracemalloc.stop()
 
 
+def model_load_ms(runs: int = 5) -> float:
+    """Median time to read and parse knowledge/data/ranker.json into the served model."""
+    from knowledge.curated import load_curated
+    from knowledge.features import Featurizer
+    from knowledge.model import MODEL_FILE, load_model
+    from knowledge.policy import load_policy
+
+    featurizer = Featurizer(load_curated(load_policy(), questions=False).synonyms)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        load_model(MODEL_FILE, featurizer)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
 @dataclass(frozen=True)
 class ColdStart:
     median_s: float | None = None

@@ -18,8 +18,9 @@ def answer_reply(
     parts: list = []
     if result.answer:
         parts.append(Verdict(result.answer.verdict, result.answer.answer))
-    parts += [Quote(clause.id, clause.title, sentence) for sentence in result.quote]
+    parts += [Quote(clause.id, clause.title, passage) for passage in result.quote]
     parts += _reference_notes(policy, clause, " ".join(result.quote))
+    parts += _also_applies(policy, result)
     buttons = [_clause_button(policy, cid) for cid in _related(policy, result, clause)]
     form = current_forms().resting_on(clause.id)  # the form whose file cites this clause
     if form is not None and any("written report" in s for s in result.quote):
@@ -88,8 +89,27 @@ def _reference_notes(policy: Policy, clause: Clause, quoted: str) -> list[Text]:
     return notes
 
 
+def _also_applies(policy: Policy, result: SearchResult) -> list:
+    """A runner-up clause nearly as likely as the first: say it may apply too, with its own
+    verdict, plain answer and quote, rather than sound sure of one clause."""
+    parts: list = []
+    for other in result.also:
+        clause = policy.clause(other.clause)
+        parts.append(
+            Text(
+                strings.ALSO_APPLIES.format(
+                    clause=clause.id, title=clause.title, verdict=other.verdict, answer=other.answer
+                ),
+                "note",
+            )
+        )
+        parts += [Quote(clause.id, clause.title, passage) for passage in other.quotes]
+    return parts
+
+
 def _related(policy: Policy, result: SearchResult, clause: Clause) -> list[str]:
-    related = list(result.related)
+    also = {a.clause for a in result.also}
+    related = [cid for cid in result.related if cid not in also]
     related += [r.clause for r in clause.references if r.clause and r.clause != clause.id]
     return [cid for cid in dict.fromkeys(related) if cid != clause.id and policy.clause(cid)]
 

@@ -31,6 +31,7 @@ DECLINE_WHO = (
     "principal) or the district office."
 )
 RELATED = "Related"
+ALSO_APPLIES = "This may also fall under {clause} ({title}). {verdict}: {answer}"
 REFERENCE_TO_CLAUSE = "This refers to {target}. {note}"
 REFERENCE_EXTERNAL = (
     "This refers to {what}. I can't quote it: ask your supervisor or the district office for "

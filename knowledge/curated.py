@@ -19,6 +19,7 @@ VERDICTS = (
     "For your information",
 )
 OUT_OF_SCOPE = "none"  # the questions.yml key for questions the policy does not answer
+GAP = " … "  # joins quoted passages that are not next to each other in the policy
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,13 @@ class ShortAnswer:
     clause: str
     verdict: str
     answer: str
-    quote: str
+    quote: str  # verbatim; passages that are not adjacent in the clause are joined by GAP
     questions: tuple[str, ...]
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """The quoted passages, each one contiguous, verbatim span of the clause."""
+        return tuple(self.quote.split(GAP))
 
 
 @dataclass(frozen=True)
@@ -41,15 +47,18 @@ class Curated:
         return next((a for a in self.answers if a.id == answer_id), None)
 
 
-def load_curated(policy: Policy, data_dir: Path = DATA_DIR) -> Curated:
+def load_curated(policy: Policy, data_dir: Path = DATA_DIR, *, questions: bool = True) -> Curated:
+    """`questions=False` leaves the question variants out (the served ranker has learned them;
+    only a decline's "why" needs them, and load_questions reads them then)."""
     return Curated(
-        questions=_questions(policy, data_dir / "questions.yml"),
+        questions=load_questions(policy, data_dir) if questions else {},
         synonyms=_synonyms(data_dir / "synonyms.yml"),
         answers=_answers(policy, data_dir / "answers.yml"),
     )
 
 
-def _questions(policy: Policy, path: Path) -> dict[str, tuple[str, ...]]:
+def load_questions(policy: Policy, data_dir: Path = DATA_DIR) -> dict[str, tuple[str, ...]]:
+    path = data_dir / "questions.yml"
     data = _read_yaml(path) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path.name}: expected a mapping of clause ID to questions")
@@ -99,8 +108,7 @@ def _answer(policy: Policy, entry, where: str) -> ShortAnswer:
     if entry["verdict"] not in VERDICTS:
         raise KnowledgeError(f"{where}: verdict must be one of {', '.join(VERDICTS)}")
     quote = normalise_space(str(entry["quote"]))
-    if quote not in normalise_space(clause.text):
-        raise KnowledgeError(f"{where}: quote is not verbatim text of clause {clause.id}")
+    check_passages(quote.split(GAP), normalise_space(clause.text), f"{where}: clause {clause.id}")
     return ShortAnswer(
         id=str(entry["id"]),
         clause=clause.id,
@@ -109,6 +117,19 @@ def _answer(policy: Policy, entry, where: str) -> ShortAnswer:
         quote=quote,
         questions=_strings(entry["questions"], where),
     )
+
+
+def check_passages(passages: list[str], text: str, where: str) -> None:
+    """Every passage is verbatim text of the clause, in order; passages joined by GAP must not
+    be adjacent (then they are one passage), so a skip is always shown and never hidden."""
+    end = 0
+    for n, passage in enumerate(passages):
+        at = text.find(passage, end)
+        if not passage or at < 0:
+            raise KnowledgeError(f"{where}: quote passage {n + 1} is not verbatim text, in order")
+        if n and text[end:at].strip() == "":
+            raise KnowledgeError(f"{where}: passages {n} and {n + 1} are adjacent; join them")
+        end = at + len(passage)
 
 
 def _strings(items, where: str) -> tuple[str, ...]:

@@ -1,25 +1,30 @@
-"""Features of a text: content words plus the canonical terms its phrases stand for.
+"""What the ranker sees in a text: three blocks of features, one analyzer each.
 
-"can i dm a kid on insta" → content words {dm, kid, insta} plus the canonical terms the
-synonym file maps them to ({text message, student, social networking}), written as "~"-prefixed
-tokens so a query and a policy sentence meet on the canonical term even when they share no word.
-Unknown words are corrected to the nearest known word (typo tolerance) before any of this.
+- words: content words (stemmed), the question's intent tokens, and adjacent word pairs;
+- chars: character 3–5-grams of each word, padded with spaces (typos and word forms meet);
+- concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
+  insta" → text message, student, social networking), so a question and a policy sentence meet
+  even when they share no word.
+
+The same functions serve training (knowledge/train.py, through scikit-learn's vectorizers) and
+the run-time scorer (knowledge/model.py), so both see exactly the same features.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from knowledge.normalize import STOPWORDS, content, words
+from knowledge.normalize import STOPWORDS, content, fold, stem, words
 
-# How a question is asked says what its topic words don't: "when is…", "where do…", "who do i
-# call…" are how staff ask about logistics; "can i…", "should i…" how they ask about conduct.
-# Those words are stopwords to the topic match, so a question gets them back as intent tokens:
-# its opening word ("?can") and every wh-word in it ("??when"). Chosen by cross-validation and the
-# blind set (bench/blindset.py): both rose, in answering and in declining.
+# How a question is asked says what its topic words don't: "when is…", "who do i call…" are how
+# staff ask about logistics; "can i…", "should i…" how they ask about conduct. Those words are
+# stopwords to the topic, so a question gets them back as intent tokens: its opening word
+# ("?can") and every wh-word in it ("??when").
 OPENERS = frozenset(
     [
         "when",
@@ -41,8 +46,17 @@ OPENERS = frozenset(
     ]
 )
 WH_WORDS = frozenset(["when", "where", "who", "how", "what", "why", "which"])
-TYPO_CUTOFF = 84  # rapidfuzz ratio (0..100) a word needs to be taken for a known word
+# "IT" written in capitals is the department, not the pronoun (a stopword): "can IT read my
+# email". It becomes the token "itdept", which the synonym table maps like any other word.
+_IT_DEPARTMENT = re.compile(r"\bIT\b")
+IT_TOKEN = "itdept"
+# A synonym phrase written with "my" ("my phone") also fires on "his phone", "their phone":
+# possessives are one token to the phrase matcher.
+POSSESSIVES = frozenset(["my", "his", "her", "their", "our", "your"])
+CHAR_NGRAMS = (3, 5)
 MIN_TYPO_LEN = 4  # shorter words are too ambiguous to correct ("fb", "dm", "pic")
+LONG_WORD = 7  # from this length two edits are still a typo; below it, one
+# An edit is an inserted, deleted or changed letter, or two neighbours swapped ("txet").
 
 
 def concept_token(term: str) -> str:
@@ -58,8 +72,31 @@ def is_intent(token: str) -> bool:
     return token.startswith("?")
 
 
+def mark_it_department(text: str) -> str:
+    """'IT' in capitals → the department token, unless the whole text is shouted."""
+    if "IT" not in text or text.upper() == text:
+        return text
+    if sum(c.isupper() for c in text) > 0.5 * sum(c.isalpha() for c in text):
+        return text
+    return _IT_DEPARTMENT.sub(IT_TOKEN, text)
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(words(mark_it_department(text)))
+
+
+def tokens(text: str) -> list[str]:
+    """The text's word tokens, stemmed, stopwords kept (phrases need them)."""
+    return list(_tokens(text))
+
+
+def _possessive(word: str) -> str:
+    return "my" if word in POSSESSIVES else word
+
+
 class Featurizer:
-    """Built once from the synonym table and the vocabulary of the knowledge base."""
+    """The three analyzers, built once from the synonym table."""
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
@@ -68,49 +105,97 @@ class Featurizer:
             token = concept_token(term)
             self.labels[token] = term
             for phrase in (term, *phrases):
-                seq = tuple(words(phrase))
-                # "canned" stems to "can": a phrase of stopwords alone would fire everywhere.
-                if content(list(seq)):
-                    self._phrases[seq[0]].append((seq, token))
+                seq = tuple(_possessive(w) for w in words(phrase))
+                # "my personal phone" also stands for "a personal phone", "personal phone";
+                # not "my page" for "page": one word alone is too general.
+                variants = [seq, seq[1:]] if seq[0] == "my" and len(seq) >= 3 else [seq]
+                for variant in variants:
+                    # "canned" stems to "can": a phrase of stopwords alone would fire everywhere.
+                    if content(list(variant)):
+                        self._phrases[variant[0]].append((variant, token))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
-        self._vocab: set[str] = {w for seqs in self._phrases.values() for s, _ in seqs for w in s}
-        self._vocab_list: list[str] = []
 
-    def learn(self, text: str) -> None:
-        """Add a knowledge text's words to the vocabulary used for typo correction."""
-        self._vocab.update(words(text))
-        self._vocab_list = []
+    def word_features(self, text: str) -> list[str]:
+        seq = tokens(text)
+        kept = content(seq)
+        pairs = [f"{a} {b}" for a, b in zip(kept, kept[1:])]
+        return kept + pairs + intent_tokens(seq)
 
-    def features(self, text: str, *, correct: bool = False, question: bool = True) -> list[str]:
-        """Content words and concept tokens of `text` (with repeats: they count as frequency),
-        and its intent tokens when it is a question rather than a policy sentence."""
-        seq = words(text)
-        if correct:
-            seq = [self._correct(w) for w in seq]
-        return content(seq) + self._concepts(seq) + (intent_tokens(seq) if question else [])
+    def char_features(self, text: str) -> list[str]:
+        low, high = CHAR_NGRAMS
+        grams = []
+        for word in content(_raw_words(text)):
+            padded = f" {word} "
+            for n in range(low, high + 1):
+                grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+        return grams
 
-    def _concepts(self, seq: list[str]) -> list[str]:
+    def concept_features(self, text: str) -> list[str]:
+        seq = [_possessive(w) for w in tokens(text)]
         found = []
-        i = 0
-        while i < len(seq):
-            for phrase, token in self._phrases.get(seq[i], ()):
+        for i, word in enumerate(seq):
+            for phrase, token in self._phrases.get(word, ()):
                 if tuple(seq[i : i + len(phrase)]) == phrase:
                     found.append(token)
                     break
-            i += 1
         return found
 
-    def _correct(self, word: str) -> str:
-        if len(word) < MIN_TYPO_LEN or word in self._vocab or word in STOPWORDS or word.isdigit():
+    def vocabulary_words(self) -> set[str]:
+        """The words the synonym phrases are made of (known to the speller)."""
+        return {w for entries in self._phrases.values() for seq, _ in entries for w in seq}
+
+
+def _raw_words(text: str) -> list[str]:
+    """Folded words, not stemmed (character n-grams see word forms themselves)."""
+    return [w for w in re.split(r"[^a-z0-9#]+", fold(mark_it_department(text))) if w]
+
+
+class Speller:
+    """Corrects a word the knowledge base doesn't use to the nearest word it does use."""
+
+    def __init__(self, vocabulary: list[str]) -> None:
+        """`vocabulary`: most used first — of two words as near, the commoner wins."""
+        self._known = frozenset(vocabulary)
+        self._choices = [w for w in vocabulary if len(w) >= MIN_TYPO_LEN - 1]
+
+    def correct(self, text: str) -> str:
+        """The text with misspelt words replaced (it is re-analysed afterwards)."""
+        out = []
+        for word in re.split(r"[^a-z0-9#]+", fold(mark_it_department(text))):
+            out.append(self._word(word) if word else "")
+        return " ".join(w for w in out if w)
+
+    def _word(self, word: str) -> str:
+        if (
+            len(word) < MIN_TYPO_LEN
+            or word in self._known
+            or stem(word) in self._known
+            or word in STOPWORDS
+            or word.isdigit()
+        ):
             return word
         return self._nearest(word)
 
-    @lru_cache(maxsize=8192)  # noqa: B019 — the featurizer lives as long as the process
+    @lru_cache(maxsize=8192)  # noqa: B019 — the speller lives as long as the process
     def _nearest(self, word: str) -> str:
-        if not self._vocab_list:
-            self._vocab_list = sorted(w for w in self._vocab if len(w) >= MIN_TYPO_LEN - 1)
-        best = process.extractOne(
-            word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-        )
+        edits = 2 if len(word) >= LONG_WORD else 1
+        best = process.extractOne(word, self._choices, scorer=OSA.distance, score_cutoff=edits)
         return best[0] if best else word
+
+
+def known_words(texts, always=()) -> list[str]:
+    """The speller's vocabulary: the folded words (stemmed and not) that at least two of these
+    texts use, and every word of `always` (the policy, the synonym table). The curated
+    questions keep staff's typos on purpose ("studnet"); a word only one of them has is not
+    taken as correct spelling."""
+    seen: dict[str, int] = {}
+    for text in texts:
+        raw = _raw_words(text)
+        for word in {*raw, *(stem(w) for w in raw)}:
+            seen[word] = seen.get(word, 0) + 1
+    for text in always:
+        raw = _raw_words(text)
+        for word in {*raw, *(stem(w) for w in raw)}:
+            seen[word] = max(seen.get(word, 0), 2)
+    return sorted((w for w, n in seen.items() if n >= 2), key=lambda w: (-seen[w], w))

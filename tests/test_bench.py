@@ -90,25 +90,46 @@ def test_missing_eval_set_exits_with_message(tmp_path, capsys):
     assert "evaluation set not found" in capsys.readouterr().err
 
 
-def test_crossval_holds_out_every_question_once_and_never_trains_on_it():
-    from bench.crossval import _folds
-    from knowledge.curated import Curated
+def test_crossval_folds_keep_each_situation_on_one_side():
+    from bench.crossval import folds, groups
+    from knowledge.features import Featurizer
+    from knowledge.train import Example
 
-    questions = {"3.5": tuple(f"q{i}" for i in range(7)), "none": ("a", "b", "c")}
-    seen = []
-    for train, held_out in _folds(Curated(questions=questions, synonyms={}, answers=())):
-        for clause_id, question in held_out:
-            assert question not in train[clause_id]
-        seen += held_out
-    assert sorted(seen) == sorted((c, q) for c, qs in questions.items() for q in qs)
+    data = [
+        Example("can i text a student from my cell", "3.5", "question"),
+        Example("can i text a student from my cell phone", "3.5", "question"),  # near-twin
+        Example("who covers lunch duty", "none", "question"),
+        Example("is the AUP still in force", "1", "answer:aup"),
+        Example("does the acceptable use policy apply", "1", "answer:aup"),
+        Example("The AUP still applies.", "1", "answer:aup", question=False),
+        Example("A policy sentence.", "3", "policy", question=False),
+        *(Example(f"question number {n} about topic {n}", "3.9", "question") for n in range(8)),
+    ]
+    names = groups(data, Featurizer({}))
+    assert names[0] == names[1] and names[3] == names[4] == names[5] and names[6] == "policy"
+    tested = []
+    for train, test in folds(data, Featurizer({})):
+        assert not {names[i] for i in train} & {names[i] for i in test}
+        assert 6 not in test  # policy text is knowledge: always trained on
+        tested += test
+    assert sorted(tested) == [i for i in range(len(data)) if i != 6]
+
+
+def test_variants_are_deterministic_and_keep_the_labels():
+    from bench.variants import OPENINGS, chatty, typos
+
+    rows = [EvalRow("can I text a student from my personal phone", ("3.5",), "in")] * 3
+    assert chatty(rows) == chatty(rows) and typos(rows) == typos(rows)
+    assert all(r.q.startswith(OPENINGS) and r.clauses == ("3.5",) for r in chatty(rows))
+    assert all(r.q != rows[0].q and len(r.q.split()) == 9 for r in typos(rows))
 
 
 def test_blind_set_is_well_formed_and_shares_no_question_with_the_knowledge(policy):
-    from bench.blindset import BLIND_SET
+    from bench.generalisation import BLIND
     from knowledge.curated import load_curated
     from knowledge.normalize import fold
 
-    rows = load_eval(BLIND_SET)
+    rows = load_eval(BLIND)
     ids = {c.id for c in policy.clauses}
     assert all(set(r.clauses) <= ids and bool(r.clauses) == r.in_scope for r in rows)
     curated = load_curated(policy)
@@ -116,16 +137,30 @@ def test_blind_set_is_well_formed_and_shares_no_question_with_the_knowledge(poli
     assert not {fold(r.q) for r in rows} & known  # a measure, not a source
 
 
-def test_calibration_fit_recovers_the_direction_of_the_evidence():
-    import numpy as np
+def test_temperature_fit_finds_the_scale_of_overconfident_scores():
+    from bench.crossval import HeldOut
+    from bench.tune import fit_temperature
 
-    from bench.calibrate import _fit
+    labels = ["a", "b"]
+    # the first class is right 3 times in 4 at a logit gap of 2 ln 3, which says 9 in 10:
+    # too sure. Least log-loss: softmax(gap / T) = 3/4, so T = 2.
+    gap = 2 * math.log(3)
+    held = [HeldOut("", "a", (gap, 0.0))] * 3 + [HeldOut("", "b", (gap, 0.0))]
+    assert fit_temperature(held, labels) == pytest.approx(2.0, abs=0.01)
 
-    rng = np.random.default_rng(0)
-    x = rng.uniform(0, 1, size=(400, 3))
-    y = ((2 * x[:, 0] - x[:, 2]) > 0.5).astype(float)  # feature 1 is noise
-    weights, bias = _fit(x, y)
-    assert weights[0] > 0 > weights[2]
-    assert abs(weights[1]) < min(abs(weights[0]), abs(weights[2])) / 3
-    predicted = (x @ np.array(weights) + bias) > 0
-    assert (predicted == y.astype(bool)).mean() > 0.95
+
+def test_generalisation_lines_count_confident_answers_and_bin_them():
+    from bench.generalisation import _line_rows, _reliability
+
+    preds = [
+        Ranked(("3.12",), 0.97),  # right, sure
+        Ranked(("3.3",), 0.93),  # wrong, sure
+        Ranked(("2",), 0.2, answered=False),  # out of scope, declined: right, not an answer
+        Ranked(("3.8",), 0.6),  # right, unsure
+    ]
+    line = _line_rows(ROWS, preds)
+    assert line.sure_n == 2 and line.sure_right == 0.5
+    assert line.top1 == pytest.approx(2 / 3) and line.correct_decline == 1.0
+    table = _reliability([("set", line)])
+    assert "100.0 % of 1" in table.splitlines()[3]  # 0.50–0.70: the one unsure answer, right
+    assert "0.0 % of 1" in table.splitlines()[-2] and "100.0 % of 1" in table.splitlines()[-1]
