@@ -123,11 +123,7 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
             from handlers.slack.bolt_app import build_slack, slack_supervisor_check
 
             ack_checks["slack"] = slack_supervisor_check(config)
-            # Over HTTP the answers run in a separate worker process (acks never wait for
-            # them); Socket Mode acks over its own connection and keeps them in-process.
-            slack = build_slack(
-                config, core.bot, socket_mode=socket, core=core, answer_process=not socket
-            )
+            slack = build_slack(config, core.bot, socket_mode=socket, core=core)
             core.add_route(slack.notifier, config.slack_supervisor_channel)
             threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
         elif http:
@@ -154,7 +150,10 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
         core.add_route(teams.notifier, teams.destination)
         core.start()
         web_app = build_web_app(
-            config, slack=slack if not socket else None, extra_routes=teams.routes
+            config,
+            slack=slack if not socket else None,
+            extra_routes=teams.routes,
+            health=slack.health if slack is not None else dict,
         )
         serve(web_app, port=config.port)
         return 0

@@ -25,11 +25,17 @@ Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 
 def build_web_app(
-    config=None, *, slack=None, extra_routes: Iterable[Route] = (), dispatch_threads: int = 32
+    config=None,
+    *,
+    slack=None,
+    extra_routes: Iterable[Route] = (),
+    dispatch_threads: int = 32,
+    health: Callable[[], dict] = dict,
 ) -> web.Application:
     """The aiohttp application. `slack` is a handlers.slack.bolt_app.SlackAdapter (or None):
-    its `app` (Bolt) handles each request, its `after_request()` runs after each, on the loop;
-    `extra_routes` are (method, path, handler) triples, e.g. ("POST", "/api/messages", h)."""
+    its `app` (Bolt) handles each request; `extra_routes` are (method, path, handler) triples,
+    e.g. ("POST", "/api/messages", h); `health()` adds to GET /healthz, which answers 503 while
+    it says `"ready": False` (requests taken now would not be answered)."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_error_boundary])
     surfaces: list[str] = []
     if slack is not None:
@@ -40,7 +46,10 @@ def build_web_app(
         surfaces.append(path)
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "surfaces": surfaces})
+        state = {"ready": True, **health()}
+        if not state["ready"]:
+            return web.json_response({"status": "not ready", "surfaces": surfaces, **state}, 503)
+        return web.json_response({"status": "ok", "surfaces": surfaces, **state})
 
     app.router.add_get("/healthz", healthz)
     return app
@@ -57,7 +66,6 @@ def _slack_handler(slack, threads: int):
         bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
         loop = asyncio.get_running_loop()
         response = await loop.run_in_executor(pool, slack.app.dispatch, bolt_request)
-        slack.after_request()
         content_type = response.headers.pop(
             "content-type", ["application/json" if response.body.startswith("{") else "text/plain"]
         )[0]

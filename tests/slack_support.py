@@ -361,7 +361,7 @@ class Served:
         return post(self.url, action_body(action_id, value, **kw), content_type=FORM)
 
     def idle(self) -> None:
-        assert self.adapter.queues.wait_idle(10), "background work did not finish"
+        assert self.adapter.runner.wait_idle(30), "background work did not finish"
 
 
 def slack_config(api_url: str, **extra):

@@ -159,6 +159,6 @@ def test_retried_socket_envelope_for_the_same_event_answers_once(socket_env):
             }
         )
         assert ws.wait_ack(envelope_id) is not None
-    assert adapter.queues.wait_idle(10)
+    assert adapter.runner.wait_idle(30)
     time.sleep(0.1)
     assert len(fake.of("chat.postMessage")) == 1
