@@ -117,6 +117,17 @@ class FakeSlack:
                     return found
                 self._changed.wait(0.05)
 
+    def wait_until(self, condition, timeout: float = 30) -> bool:
+        """Wait until `condition(calls)` holds (checked at every new call); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition(self.calls):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+            return True
+
     def close(self) -> None:
         self.loop.run(self.runner.cleanup())
 

@@ -115,9 +115,10 @@ def test_update_replaces_the_card_keeping_its_activity_id(teams):
 
 
 def test_direct_message_opens_a_personal_chat_once(teams):
-    teams.post(in_channel(teams.service_url, "policy", who=4))  # seen in a channel only
+    # Seen in a channel only (an admin command answered there: no personal chat opened yet).
+    teams.post(in_channel(teams.service_url, "set supervisor channel", who=4))
     teams.connector.clear()
-    notice = Reply((Text("Your report was acknowledged"),))
+    notice = Reply((Text("Your report was acknowledged"),), kind="ack_notice", private=True)
     teams.teams.notifier.send_direct("29:user-4", notice)
     teams.teams.notifier.send_direct("29:user-4", notice)
     [created] = teams.connector.created()
@@ -130,7 +131,9 @@ def test_direct_message_opens_a_personal_chat_once(teams):
 def test_direct_message_uses_the_known_personal_chat(teams):
     teams.post(personal(teams.service_url, "policy", who=5))
     teams.connector.clear()
-    teams.teams.notifier.send_direct("29:user-5", Reply((Text("hello"),)))
+    teams.teams.notifier.send_direct(
+        "29:user-5", Reply((Text("hello"),), kind="note", private=True)
+    )
     assert teams.connector.created() == []
     assert len(teams.connector.sent("a:personal-29:user-5")) == 1
 
