@@ -108,7 +108,7 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 30) -> list[Call]:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:

@@ -29,7 +29,7 @@ def teams(index, tmp_path):
         "EDC_DELIVERY_RETRY_SECONDS": "0.2",
         "EDC_DELIVERY_MODE": "summary",
     }
-    harness = Harness(index=index, tmp_path=tmp_path, env=env, records=True, timeout=2.0)
+    harness = Harness(index=index, tmp_path=tmp_path, env=env, records=True)
     harness.post(
         in_channel(harness.service_url, "set supervisor channel", who=7, channel=SUPERVISOR_CHANNEL)
     )

@@ -96,6 +96,6 @@ def test_serve_files_a_teams_report_to_the_configured_supervisor_channel(served)
     fill_in_report(served)
     review = served.connector.sent("a:personal-29:user-1")[-1]
     served.post(personal(served.service_url, value=action(review, "dialog.submit")))
-    calls = served.connector.wait_for(lambda calls: supervisor_posts(calls), timeout=20)
+    calls = served.connector.wait_for(lambda calls: supervisor_posts(calls), timeout=60)
     assert len(supervisor_posts(calls)) == 1
     assert "EDC-" in texts(supervisor_posts(calls)[0])

@@ -16,6 +16,14 @@ ADMIN_AAD = "aad-user-7"
 
 @pytest.fixture
 def teams(index, tmp_path):
+    harness = Harness(index=index, tmp_path=tmp_path, env={"EDC_ADMINS": ADMIN_AAD})
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def impatient_teams(index, tmp_path):
+    """Calls to the Bot Connector give up after 1 s (only the delayed call below comes near)."""
     harness = Harness(index=index, tmp_path=tmp_path, timeout=1.0, env={"EDC_ADMINS": ADMIN_AAD})
     yield harness
     harness.close()
@@ -168,7 +176,8 @@ def test_forbidden_is_permanent(teams):
     assert raised.value.permanent
 
 
-def test_a_connector_that_does_not_answer_times_out(teams):
+def test_a_connector_that_does_not_answer_times_out(impatient_teams):
+    teams = impatient_teams
     register(teams)
     teams.connector.fail_next(0, delay=3.0)  # answers only after the 1 s timeout
     with pytest.raises(DeliveryError) as raised:
