@@ -44,7 +44,10 @@ class DeliveryWorker:
         ack_after: timedelta,
         remind_after: timedelta,
         retry_seconds: float = 5.0,
+        wakeup: threading.Event | None = None,
     ) -> None:
+        """`routes` is read at every pass (surfaces register theirs while the core is built);
+        `wakeup` is set by whoever queued something (see `wake`)."""
         self.records = records
         self.cards = cards
         self.routes = routes
@@ -52,15 +55,9 @@ class DeliveryWorker:
         self.ack_after = ack_after
         self.remind_after = remind_after
         self.retry_seconds = retry_seconds
-        self._wake = threading.Event()
+        self._wake = wakeup or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    def destinations(self, platform: str) -> list[tuple[str, str]]:
-        """Where a report filed on `platform` goes: that platform's channel, else every channel."""
-        if platform in self.routes:
-            return [(platform, self.routes[platform].destination)]
-        return [(name, route.destination) for name, route in self.routes.items()]
 
     # ---- the thread -----------------------------------------------------------------------
 

@@ -55,6 +55,11 @@ def build_web_app(
     return app
 
 
+def slack_route(slack, threads: int = 32) -> Route:
+    """POST /slack/events for `slack` (a SlackAdapter), as a route like any surface's."""
+    return ("POST", SLACK_PATH, _slack_handler(slack, threads))
+
+
 def _slack_handler(slack, threads: int):
     from slack_bolt.request import BoltRequest
 

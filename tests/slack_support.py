@@ -395,6 +395,7 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
     from bot.engine import Bot
     from handlers.http_server import build_web_app
     from handlers.slack.bolt_app import build_slack, slack_supervisor_check
+    from handlers.slack.surface import SlackSurface
 
     loop = LoopThread()
     fake = FakeSlack(loop)
@@ -408,14 +409,17 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
             EDC_DELIVERY_RETRY_SECONDS="0.2",
             **config_extra,
         )
-        core = build_core(config, index=index, can_acknowledge=slack_supervisor_check(config))
+        core = build_core(config, index=index)
         bot = core.bot
     else:
         config = slack_config(fake.api_url, **config_extra)
         bot = Bot(index=index)
     adapter = build_slack(config, bot, core=core)
     if core is not None:
-        core.add_route(adapter.notifier, config.slack_supervisor_channel)
+        surface = SlackSurface(
+            adapter=adapter, socket=False, may_acknowledge=slack_supervisor_check(config)
+        )
+        core.add_surface(surface)  # as app.py registers it
         core.start()
     runner, port = loop.run(start_site(build_web_app(config, slack=adapter)))
     served = Served(f"http://127.0.0.1:{port}/slack/events", fake, adapter, bot, loop)

@@ -85,7 +85,7 @@ def served(tmp_path):
 
 
 def test_serve_files_a_teams_report_to_the_configured_supervisor_channel(served):
-    assert "/api/messages" in served.health["surfaces"]
+    assert "teams" in served.health["surfaces"]
     status, _ = served.post(personal(served.service_url, "can I text a student?"))
     assert status in (200, 201)
     answer = served.connector.wait_for(lambda calls: served.connector.sent("a:personal-29:user-1"))

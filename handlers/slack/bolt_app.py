@@ -124,16 +124,14 @@ def build_slack(
 
 
 def slack_supervisor_check(config: Config):
-    """The core's `can_acknowledge` for Slack: members of SLACK_SUPERVISOR_CHANNEL only.
-    (Other platforms' users pass through: their adapters decide for themselves.)"""
+    """Who may acknowledge a report on Slack: members of SLACK_SUPERVISOR_CHANNEL only (the
+    core asks the surface a click came from: handlers/slack/surface.py)."""
     members = Members(
         WebClient(token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT)
     )
     channel = config.slack_supervisor_channel
 
     def can_acknowledge(incoming) -> bool:
-        if incoming.platform != "slack":
-            return True
         if not channel:
             return False
         try:
