@@ -84,7 +84,7 @@ def cmd_default(args, config) -> int:
     """Serve every surface with credentials (Slack Socket Mode when it has an app token, HTTP
     for Slack's signing secret or Teams); the console chat when none is configured."""
     socket = config.socket_mode_enabled
-    http = config.teams_authenticated or (config.slack_enabled and not socket)
+    http = config.teams_enabled or (config.slack_enabled and not socket)
     if socket or http:
         return _run_surfaces(config, http=http, socket=socket)
     return cmd_chat(args, config)
@@ -100,76 +100,79 @@ def cmd_socket(args, config) -> int:
 
 
 def _run_surfaces(config, *, http: bool, socket: bool) -> int:
-    """Build the core once; start Slack (HTTP and/or Socket Mode) and Teams over it."""
+    """Build the core once; start every configured surface over it; serve until interrupted."""
     import threading
 
     from bot.records import RecordsError
-    from bot.wiring import build_core
+    from handlers.surface import Mode
 
-    slack_on = socket or config.slack_enabled
-    # Who may acknowledge a report, per platform; each surface registers its own check once
-    # it is built (Slack: members of the supervisor channel; Teams: clicks from that channel).
-    ack_checks = {}
     try:
-        core = build_core(
-            config, index=_index(), can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i)
-        )
+        running = start_surfaces(config, Mode(http=http, socket=socket), index=_index())
     except RecordsError as exc:
         print(f"Records error: {exc}", file=sys.stderr)
         return 2
-    slack = None
     try:
-        if slack_on:
-            from handlers.slack.bolt_app import build_slack, slack_supervisor_check
+        if http:
+            from handlers.http_server import serve
 
-            ack_checks["slack"] = slack_supervisor_check(config)
-            # Over HTTP the answers run in a separate worker process (acks never wait for
-            # them); Socket Mode acks over its own connection and keeps them in-process.
-            slack = build_slack(
-                config, core.bot, socket_mode=socket, core=core, answer_process=not socket
-            )
-            core.add_route(slack.notifier, config.slack_supervisor_channel)
-            threading.Thread(target=slack.check, name="slack-check", daemon=True).start()
-        elif http:
-            log.info(
-                "Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): /slack/events is off"
-            )
-        if socket:
-            from handlers.slack.socket_mode import socket_handler
-
-            socket_handler(slack).connect()
-            log.info("Slack: connected over Socket Mode")
-        if not http:
-            core.start()
+            serve(running.web_app(config), port=config.port, max_connections=config.max_connections)
+        else:
             threading.Event().wait()
-            return 0
-        from handlers.http_server import build_web_app, serve
-        from handlers.teams.references import ReferenceStore
-        from handlers.teams.server import build_teams
-
-        teams = build_teams(
-            core=core.bot, config=config, store=ReferenceStore(storage=core.records.storage)
-        )
-        ack_checks["teams"] = teams.in_supervisor_channel
-        core.add_route(teams.notifier, teams.destination)
-        core.start()
-        web_app = build_web_app(
-            config,
-            slack=slack if not socket else None,
-            extra_routes=teams.routes,
-            health_checks=[teams.health],
-        )
-        serve(web_app, port=config.port, max_connections=config.max_connections)
         return 0
     finally:
-        if slack is not None:
-            slack.close()
+        running.close()
+
+
+class Running:
+    """The core and its started surfaces (see handlers/surface.py)."""
+
+    def __init__(self, core, surfaces) -> None:
+        self.core = core
+        self.surfaces = surfaces
+
+    def web_app(self, config):
+        """One HTTP server for every surface's routes, and GET /healthz."""
+        from handlers.http_server import build_web_app
+
+        routes = [route for surface in self.surfaces for route in surface.routes]
+        return build_web_app(config, extra_routes=routes, health=self.health)
+
+    def health(self) -> dict:
+        """Ready when every surface is; problems from the surfaces and the delivery worker."""
+        delivery = self.core.worker.health()
+        state = {"ready": True, "surfaces": [s.name for s in self.surfaces]}
+        problems = list(delivery.get("problems", ()))
+        problems += [f"{n} deliveries {s}" for s in ("held", "failed") if (n := delivery.get(s))]
+        for surface in self.surfaces:
+            extra = dict(surface.health())
+            state["ready"] = state["ready"] and extra.pop("ready", True)
+            problems += extra.pop("problems", ())
+            state.update(extra)
+        return {**state, "problems": problems}
+
+    def close(self) -> None:
+        for surface in self.surfaces:
+            surface.close()
+        self.core.close()
+
+
+def start_surfaces(config, mode, *, index=None) -> Running:
+    """Build the core, register and start every surface configured for `mode`."""
+    from bot.wiring import build_core
+    from handlers.surfaces import build_surfaces
+
+    core = build_core(config, index=index)
+    try:
+        surfaces = build_surfaces(config, core, mode)
+        for surface in surfaces:
+            core.add_surface(surface)
+        core.start()
+        for surface in surfaces:
+            surface.start()
+    except BaseException:
         core.close()
-
-
-def _nobody(incoming) -> bool:
-    """A platform with no registered check may not acknowledge (the console has its own run)."""
-    return False
+        raise
+    return Running(core, surfaces)
 
 
 def cmd_teams_package(args, config) -> int:
@@ -195,14 +198,16 @@ def cmd_chat(args, config) -> int:
     from bot.records import RecordsError
     from bot.wiring import build_core
     from handlers.console import run_console
-    from handlers.console_notifier import CHANNEL, LOG_NAME, ConsoleNotifier
+    from handlers.console_notifier import LOG_NAME, ConsoleNotifier
+    from handlers.console_surface import ConsoleSurface
 
     try:
         core = build_core(config)
     except RecordsError as exc:
         print(f"Records error: {exc}", file=sys.stderr)
         return 2
-    core.add_route(ConsoleNotifier(log_path=config.database_path.parent / LOG_NAME), CHANNEL)
+    log_path = config.database_path.parent / LOG_NAME
+    core.add_surface(ConsoleSurface(notifier=ConsoleNotifier(log_path=log_path)))
     core.start()
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     try:

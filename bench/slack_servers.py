@@ -1,12 +1,16 @@
 """The two helper servers bench/slack_bench.py starts as their own processes (127.0.0.1 only):
 
     python -m bench.slack_servers fake PORT      a fake Slack Web API + response_url receiver
-    python -m bench.slack_servers minimal PORT   a Bolt app that only acks /edc, served through
+    python -m bench.slack_servers minimal PORT   a Bolt app that acks /edc and posts a fixed
+                                                 reply to its response_url, served through
                                                  handlers/http_server.py like `app.py serve`
 
-The fake answers what `app.py serve` calls (auth.test, conversations.info, …) and counts the
-answers POSTed to its response_url; GET /answers?at_least=N&timeout=S waits (long poll) until
-N answers have arrived and returns the count, so the benchmark never polls in a busy loop.
+The fake answers what `app.py serve` calls (auth.test, conversations.info, …) and notes when
+each answer POSTed to a response_url arrived (`time.monotonic()`: CLOCK_MONOTONIC, one clock
+for every process on the machine, so the benchmark compares it with its own send times).
+Response URLs end in `<app>-<ref>`; GET /answers?app=A&at_least=N&timeout=S waits (long poll)
+until N answers for A have arrived and returns the count and the arrival times, so the
+benchmark never polls in a busy loop.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from aiohttp import web
@@ -21,10 +27,16 @@ from aiohttp import web
 SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"
 SUPERVISOR_CHANNEL = "GSUPER"
+FIXED_REPLY = {
+    "text": "Thanks, noted.",
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Thanks, noted."}}],
+    "response_type": "ephemeral",
+}
 
 
 def fake_slack() -> web.Application:
-    state = {"answers": 0, "bad": 0}
+    arrivals: dict[str, dict[str, float]] = {}  # app → ref → arrival time
+    bad = {"count": 0}
     arrived = asyncio.Event()
 
     async def api(request: web.Request) -> web.Response:
@@ -54,21 +66,23 @@ def fake_slack() -> web.Application:
 
     async def response_url(request: web.Request) -> web.Response:
         body = await request.read()
+        now = time.monotonic()
+        app, _, ref = request.match_info["ref"].partition("-")
         # An answer is a JSON message with blocks; anything else is counted as bad.
         if body.startswith(b"{") and b'"blocks"' in body:
-            state["answers"] += 1
+            arrivals.setdefault(app, {})[ref] = now
         else:
-            state["bad"] += 1
+            bad["count"] += 1
         arrived.set()
         return web.Response(text="ok")
 
     async def answers(request: web.Request) -> web.Response:
+        app = request.query.get("app", "")
         want = int(request.query.get("at_least", "0"))
-        deadline = asyncio.get_running_loop().time() + min(
-            float(request.query.get("timeout", "0")), 60
-        )
-        while state["answers"] < want:
-            left = deadline - asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + min(float(request.query.get("timeout", "0")), 120)
+        while len(arrivals.get(app, {})) < want:
+            left = deadline - loop.time()
             if left <= 0:
                 break
             arrived.clear()
@@ -76,7 +90,8 @@ def fake_slack() -> web.Application:
                 await asyncio.wait_for(arrived.wait(), left)
             except TimeoutError:
                 break
-        return web.json_response(state)
+        got = arrivals.get(app, {})
+        return web.json_response({"answers": len(got), "bad": bad["count"], "arrivals": got})
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -89,13 +104,16 @@ def fake_slack() -> web.Application:
     return app
 
 
-def minimal_app(api_url: str) -> web.Application:
-    """A Bolt app that only acks `/edc`, built with the options our app uses and served by the
-    same aiohttp code (handlers.http_server.build_web_app: same thread pool dispatch)."""
+def minimal_app(api_url: str, *, workers: int) -> web.Application:
+    """A Bolt app that acks `/edc` and then posts a fixed reply to its response_url — the same
+    I/O as ours without the lookup: built with the options our app uses, its reply posted after
+    the ack on a pool of as many threads as ours, through the same keep-alive client
+    (handlers.slack.response_urls), and served by the same aiohttp code."""
     from slack_bolt import App
     from slack_sdk import WebClient
 
     from handlers.http_server import build_web_app
+    from handlers.slack.response_urls import ResponseUrls
 
     app = App(
         signing_secret=SECRET,
@@ -104,9 +122,16 @@ def minimal_app(api_url: str) -> web.Application:
         process_before_response=True,
         logger=logging.getLogger("minimal.bolt"),
     )
-    app.command("/edc")(lambda ack: ack())
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="minimal")
+    urls = ResponseUrls()
+
+    @app.command("/edc")
+    def edc(ack, body: dict) -> None:
+        ack()
+        pool.submit(urls.post, body["response_url"], FIXED_REPLY)
+
     config = SimpleNamespace(slack_signing_secret=SECRET)  # checked before Bolt, as in serve
-    return build_web_app(config, slack=SimpleNamespace(app=app, after_request=lambda: None))
+    return build_web_app(config, slack=SimpleNamespace(app=app))
 
 
 def main(argv: list[str]) -> int:
@@ -116,18 +141,13 @@ def main(argv: list[str]) -> int:
     kind, port = argv[0], int(argv[1])
     logging.basicConfig(level=logging.WARNING)
     if kind == "fake":
-        # The fake stands in for Slack's servers, whose work (receiving our answers) is not on
-        # our machine in production: it runs only on CPU time both apps leave idle. Otherwise it
-        # takes its share of the cores from our app alone (the minimal app posts no answers).
-        from handlers.slack.worker_process import run_when_idle
-
-        run_when_idle("the fake Slack")
         web.run_app(fake_slack(), host="127.0.0.1", port=port, print=None, access_log=None)
     else:
         from handlers.http_server import serve
+        from handlers.slack.work import WORKERS
 
         api_url = argv[2] if len(argv) > 2 else "http://127.0.0.1:9/api/"
-        serve(minimal_app(api_url), port=port, host="127.0.0.1")
+        serve(minimal_app(api_url, workers=WORKERS), port=port, host="127.0.0.1")
     return 0
 
 

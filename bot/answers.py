@@ -42,7 +42,7 @@ def decline_reply(policy: Policy, result: SearchResult, *, answer_ref: str = "")
         parts.append(Buttons(tuple(_clause_button(policy, cid) for cid in result.clauses[:3])))
     parts.append(Text(strings.DECLINE_WHO, "note"))
     parts.append(Buttons(_feedback_buttons(answer_ref, share=False)))
-    return Reply(tuple(parts), kind="decline")
+    return Reply(tuple(parts), kind="decline", private=True)
 
 
 def clause_reply(policy: Policy, clause: Clause) -> Reply:
@@ -52,7 +52,7 @@ def clause_reply(policy: Policy, clause: Clause) -> Reply:
     if targets:
         parts.append(Buttons(tuple(_clause_button(policy, cid) for cid in targets)))
     parts.append(Footer(strings.FOOTER_CLAUSE.format(revision=policy.revision)))
-    return Reply(tuple(parts), kind="clause")
+    return Reply(tuple(parts), kind="clause", private=True)
 
 
 def toc_reply(policy: Policy) -> Reply:
@@ -65,7 +65,9 @@ def toc_reply(policy: Policy) -> Reply:
     )
     lines = "\n".join(strings.TOC_LINE.format(id=c.id, title=c.title) for c in policy.clauses)
     return Reply(
-        (Text(heading, "heading"), Text(lines), Text(strings.TOC_HINT, "note")), kind="policy"
+        (Text(heading, "heading"), Text(lines), Text(strings.TOC_HINT, "note")),
+        kind="policy",
+        private=True,
     )
 
 

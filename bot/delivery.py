@@ -58,7 +58,10 @@ class DeliveryWorker:
         remind_after: timedelta,
         retry_seconds: float = 5.0,
         lease_seconds: float = LEASE_SECONDS,
+        wakeup: threading.Event | None = None,
     ) -> None:
+        """`routes` is read at every pass (surfaces register theirs while the core is built);
+        `wakeup` is set by whoever queued something (see `wake`)."""
         self.records = records
         self.cards = cards
         self.routes = routes
@@ -69,15 +72,9 @@ class DeliveryWorker:
         self.lease = timedelta(seconds=lease_seconds)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.problems: dict[str, list[str]] = {}  # per platform, from the notifiers' checks
-        self._wake = threading.Event()
+        self._wake = wakeup or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    def destinations(self, platform: str) -> list[tuple[str, str]]:
-        """Where a report filed on `platform` goes: that platform's channel, else every channel."""
-        if platform in self.routes:
-            return [(platform, self.routes[platform].destination)]
-        return [(name, route.destination) for name, route in self.routes.items()]
 
     # ---- the thread -----------------------------------------------------------------------
 

@@ -49,9 +49,7 @@ class Bot:
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("incident %s while handling %s", incident, incoming.platform)
-            return [
-                Reply((Text(strings.ERROR.format(incident=incident), "warning"),), kind="error")
-            ]
+            return [error_reply(incident)]
 
     def _handle(self, incoming: Incoming) -> list[Reply]:
         command = parse(incoming.text) if incoming.action is None else Command("action")
@@ -72,7 +70,7 @@ class Bot:
             return [_note(strings.FEEDBACK_THANKS)]
         self._awaiting_comment.pop(key, None)
         if command.name in ("empty", "help", "greeting"):
-            return [Reply((Text(help_text()),), kind="help")]
+            return [Reply((Text(help_text()),), kind="help", private=True)]
         if command.name == "thanks":
             return [_note(strings.YOU_ARE_WELCOME)]
         if command.name == "policy":
@@ -83,7 +81,7 @@ class Bot:
             return [self._why(key)]
         if command.name == "question":
             return self.answer(incoming, command)
-        return [Reply((Text(help_text()),), kind="help")]
+        return [Reply((Text(help_text()),), kind="help", private=True)]
 
     def answer(self, incoming: Incoming, command: Command) -> list[Reply]:
         if not any(ch.isalnum() for ch in command.arg):
@@ -155,8 +153,16 @@ class Bot:
             self.qa_log.feedback(action.value, key, "down")
             self._awaiting_comment[key] = action.value
             return [_note(strings.FEEDBACK_ASK)]
-        return [Reply((Text(help_text()),), kind="help")]
+        return [Reply((Text(help_text()),), kind="help", private=True)]
+
+
+def error_reply(incident: str) -> Reply:
+    """What the user sees when something failed: a plain apology with the incident id that is
+    in the log."""
+    return Reply(
+        (Text(strings.ERROR.format(incident=incident), "warning"),), kind="error", private=True
+    )
 
 
 def _note(text: str) -> Reply:
-    return Reply((Text(text),), kind="note")
+    return Reply((Text(text),), kind="note", private=True)

@@ -7,7 +7,7 @@ say *what* to show, never *how*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,22 @@ Part = Text | Verdict | Quote | Buttons | Fields | Prompt | Footer
 
 @dataclass(frozen=True)
 class Reply:
+    """One message from the core. Privacy is decided here, once, for every surface:
+
+    - `private=True`: for the person whose message or click produced it, and nobody else. A
+      surface shows it to that person alone — ephemeral on Slack, their personal chat on Teams
+      — and never posts it in a conversation others can read. Answers, declines, *why*,
+      drafts, dialog turns, report contents, notes and errors are private.
+    - `private=False`: meant for the conversation it goes to: an answer the user chose to
+      share, a report card posted to the supervisor channel, a channel's welcome.
+
+    `to` says where: "" = the conversation the message came from (privately there, if the
+    surface can), "dm" = the user's private conversation with the bot (the report dialog).
+    Both are required of the core: there is no default privacy to forget.
+    """
+
     parts: tuple[Part, ...]
-    private: bool = True  # ephemeral / 1:1 unless the user chose to share
-    kind: str = "answer"  # what it is, for adapters that place replies differently
-    # Where it goes: "" = the conversation asked in; "dm" = the user's private conversation.
+    _: KW_ONLY
+    kind: str  # what it is, for adapters that place or decorate replies differently
+    private: bool
     to: str = ""

@@ -171,7 +171,7 @@ class ReportsExtension:
             Text(strings.WELCOME_BACK.format(title=title), "note"),
             *dialog.prompt(draft.state, self.clock()),
         ]
-        return [Reply(tuple(parts), kind="dialog")]
+        return [Reply(tuple(parts), kind="dialog", private=True)]
 
     def draft_reminder(self, draft: Draft, now: datetime) -> Reply:
         """The reminder the delivery worker sends for a draft left idle."""
@@ -245,10 +245,12 @@ class ReportsExtension:
         if command.name in ("empty", "greeting", "thanks") or command.name in DIALOG_COMMANDS:
             command = Command("help")
         title = dialog.title(state)
-        aside = Reply((Text(strings.QUESTION_ASIDE.format(title=title), "note"),), kind="note")
+        aside = Reply(
+            (Text(strings.QUESTION_ASIDE.format(title=title), "note"),), kind="note", private=True
+        )
         answers = self.bot.respond(incoming, command)
         back = Text(strings.BACK_TO_FORM.format(title=title), "note")
-        again = Reply((back, *dialog.prompt(state, now, brief=True)), kind="dialog")
+        again = Reply((back, *dialog.prompt(state, now, brief=True)), kind="dialog", private=True)
         return [aside, *answers, again]
 
     # ---- buttons and form submissions ------------------------------------------------------
@@ -374,7 +376,7 @@ class ReportsExtension:
 
     def _receipt(self, report: Report) -> Reply:
         text = strings.RECEIPT.format(title=report.title, number=report.number)
-        return Reply((Text(text, "success"),), kind="receipt")
+        return Reply((Text(text, "success"),), kind="receipt", private=True)
 
     # ---- starting, resuming, addenda -------------------------------------------------------
 
@@ -475,7 +477,7 @@ class ReportsExtension:
                 )
             )
         parts = [Text(strings.DRAFTS_HEADING, "heading"), Text("\n".join(lines))]
-        return [Reply(tuple(parts), kind="drafts")]
+        return [Reply(tuple(parts), kind="drafts", private=True)]
 
     def _no_open_draft(self, key: str) -> Reply:
         """A submit or answer button pressed after the draft was filed: say where it went."""
@@ -534,9 +536,9 @@ class ReportsExtension:
     def _dialog_replies(self, incoming: Incoming, parts: list, *, title: str = "") -> list[Reply]:
         """The dialog's parts, sent to the DM when the user is not in a private conversation."""
         if incoming.is_private:
-            return [Reply(tuple(parts), kind="dialog")]
+            return [Reply(tuple(parts), kind="dialog", private=True)]
         note = _note(strings.PRIVATE_ONLY.format(title=title or "report"))
-        return [note, Reply(tuple(parts), kind="dialog", to="dm")]
+        return [note, Reply(tuple(parts), kind="dialog", private=True, to="dm")]
 
     def _lock(self, key: str) -> threading.Lock:
         """One turn at a time per user: two quick messages must not race on one draft."""
@@ -545,7 +547,7 @@ class ReportsExtension:
 
 
 def _note(text: str) -> Reply:
-    return Reply((Text(text, "note"),), kind="note")
+    return Reply((Text(text, "note"),), kind="note", private=True)
 
 
 def _errors_text(errors: dict[str, str]) -> str:

@@ -55,7 +55,7 @@ class Cards:
         text = strings.ACK_NOTICE.format(
             title=report.title, number=report.number, by=ack.by_name, at=describe(ack.at, self.tz)
         )
-        return Reply((Text(text, "success"),), kind="ack_notice")
+        return Reply((Text(text, "success"),), kind="ack_notice", private=True)
 
     def _head(self, report: Report) -> list[Part]:
         parts: list[Part] = [
@@ -125,4 +125,4 @@ class Cards:
 
 def reminder(*, title: str, done: int, total: int) -> Reply:
     text = strings.DRAFT_REMINDER.format(title=title, done=done, total=total)
-    return Reply((Text(text, "note"), Footer(title)), kind="draft_reminder")
+    return Reply((Text(text, "note"), Footer(title)), kind="draft_reminder", private=True)

@@ -9,8 +9,10 @@ within IDLE_SECONDS (slow headers included), keeps at most EDC_MAX_CONNECTIONS o
 the oldest idle one to make room), and logs a repeated line only a few times a minute.
 
 GET /healthz answers 200 with {"status": "ok"} or {"status": "degraded", "problems": [...]}
-naming a stuck dependency (e.g. Teams' signing keys): the server itself still answers, so a load
-balancer keeps it; monitoring should alert on "degraded".
+naming a stuck dependency (e.g. Teams' signing keys, a held delivery): the server itself still
+answers, so a load balancer keeps it; monitoring should alert on "degraded". It answers 503
+{"status": "not ready"} only while a surface could not answer what it accepted (e.g. Slack's
+answer threads not running yet).
 """
 
 from __future__ import annotations
@@ -64,12 +66,14 @@ def build_web_app(
     slack=None,
     extra_routes: Iterable[Route] = (),
     dispatch_threads: int = 32,
+    health: Callable[[], dict] = dict,
     health_checks: Iterable[HealthCheck] = (),
 ) -> web.Application:
     """The aiohttp application. `slack` is a handlers.slack.bolt_app.SlackAdapter (or None):
-    its `app` (Bolt) handles each request, its `after_request()` runs after each, on the loop;
-    `extra_routes` are (method, path, handler) triples, e.g. ("POST", "/api/messages", h);
-    `health_checks` return None when their dependency is fine, else what is wrong."""
+    its `app` (Bolt) handles each request; `extra_routes` are (method, path, handler) triples,
+    e.g. ("POST", "/api/messages", h). GET /healthz: `health()` adds its state (503 while it says
+    `"ready": False`: requests taken now would not be answered; its `"problems"` make the status
+    "degraded"); `health_checks` return None when their dependency is fine, else what is wrong."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_track_busy, _error_boundary])
     app[CONNECTIONS] = _Connections()
     surfaces: list[str] = []
@@ -83,9 +87,12 @@ def build_web_app(
     checks = list(health_checks)
 
     async def healthz(request: web.Request) -> web.Response:
-        problems = [p for p in (_run_check(c) for c in checks) if p]
-        status = "degraded" if problems else "ok"
-        return web.json_response({"status": status, "surfaces": surfaces, "problems": problems})
+        state = {"ready": True, **health()}
+        problems = [*state.pop("problems", ()), *(p for p in map(_run_check, checks) if p)]
+        body = {"surfaces": surfaces, **state, "problems": problems}
+        if not state["ready"]:
+            return web.json_response({"status": "not ready", **body}, status=503)
+        return web.json_response({"status": "degraded" if problems else "ok", **body})
 
     app.router.add_get("/healthz", healthz)
     return app
@@ -119,6 +126,11 @@ async def read_body(request: web.Request, *, limit: int = MAX_BODY) -> bytes:
         raise web.HTTPRequestTimeout(text="the request body did not arrive in time") from None
 
 
+def slack_route(slack, signing_secret: str, threads: int = 32) -> Route:
+    """POST /slack/events for `slack` (a SlackAdapter), as a route like any surface's."""
+    return ("POST", SLACK_PATH, _slack_handler(slack, signing_secret, threads))
+
+
 def _slack_handler(slack, signing_secret: str, threads: int):
     from slack_bolt.request import BoltRequest
 
@@ -142,7 +154,6 @@ def _slack_handler(slack, signing_secret: str, threads: int):
         )
         loop = asyncio.get_running_loop()
         response = await loop.run_in_executor(pool, slack.app.dispatch, bolt_request)
-        slack.after_request()
         content_type = response.headers.pop(
             "content-type", ["application/json" if response.body.startswith("{") else "text/plain"]
         )[0]

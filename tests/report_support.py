@@ -12,6 +12,7 @@ from bot.messages import Action, Incoming
 from bot.render_text import render
 from bot.wiring import Core, build_core
 from handlers.console_notifier import CHANNEL, LOG_NAME, ConsoleNotifier
+from handlers.console_surface import ConsoleSurface
 
 KEY = Fernet.generate_key().decode()
 NEED = "A student left the field trip site and the parent had to be reached at once"
@@ -48,7 +49,8 @@ def make_core(tmp_path: Path, index, **settings) -> Core:
         Config(), database_path=tmp_path / "edc.sqlite3", encryption_key=KEY, **settings
     )
     core = build_core(config, index=index)
-    core.add_route(ConsoleNotifier(log_path=tmp_path / LOG_NAME, stdout=_Sink()), CHANNEL)
+    notifier = ConsoleNotifier(log_path=tmp_path / LOG_NAME, stdout=_Sink())
+    core.add_surface(ConsoleSurface(notifier=notifier, destination=CHANNEL))
     return core
 
 

@@ -108,7 +108,7 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 30) -> list[Call]:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
@@ -116,6 +116,17 @@ class FakeSlack:
                 if len(found) >= count or time.monotonic() > deadline:
                     return found
                 self._changed.wait(0.05)
+
+    def wait_until(self, condition, timeout: float = 30) -> bool:
+        """Wait until `condition(calls)` holds (checked at every new call); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition(self.calls):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+            return True
 
     def close(self) -> None:
         self.loop.run(self.runner.cleanup())
@@ -361,7 +372,7 @@ class Served:
         return post(self.url, action_body(action_id, value, **kw), content_type=FORM)
 
     def idle(self) -> None:
-        assert self.adapter.queues.wait_idle(10), "background work did not finish"
+        assert self.adapter.runner.wait_idle(30), "background work did not finish"
 
 
 def slack_config(api_url: str, **extra):
@@ -384,6 +395,7 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
     from bot.engine import Bot
     from handlers.http_server import build_web_app
     from handlers.slack.bolt_app import build_slack, slack_supervisor_check
+    from handlers.slack.surface import SlackSurface
 
     loop = LoopThread()
     fake = FakeSlack(loop)
@@ -397,14 +409,17 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
             EDC_DELIVERY_RETRY_SECONDS="0.2",
             **config_extra,
         )
-        core = build_core(config, index=index, can_acknowledge=slack_supervisor_check(config))
+        core = build_core(config, index=index)
         bot = core.bot
     else:
         config = slack_config(fake.api_url, **config_extra)
         bot = Bot(index=index)
     adapter = build_slack(config, bot, core=core)
     if core is not None:
-        core.add_route(adapter.notifier, config.slack_supervisor_channel)
+        surface = SlackSurface(
+            adapter=adapter, socket=False, may_acknowledge=slack_supervisor_check(config)
+        )
+        core.add_surface(surface)  # as app.py registers it
         core.start()
     runner, port = loop.run(start_site(build_web_app(config, slack=adapter)))
     served = Served(f"http://127.0.0.1:{port}/slack/events", fake, adapter, bot, loop)

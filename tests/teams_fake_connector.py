@@ -127,7 +127,7 @@ class FakeConnector:
             self.calls.clear()
             self.rejected.clear()
 
-    def wait_for(self, predicate, timeout: float = 10.0) -> list[Call]:
+    def wait_for(self, predicate, timeout: float = 30.0) -> list[Call]:
         """Poll until predicate(calls) is truthy (proactive posts happen on other threads)."""
         import time
 

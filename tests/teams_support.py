@@ -238,7 +238,9 @@ class Harness:
         self.teams = build_teams(core=self.core, config=self.config, timeout=timeout, store=store)
         self.server = TeamsServer(build_web_app(self.config, extra_routes=self.teams.routes))
         if self.wired is not None:
-            self.wired.add_route(self.teams.notifier, self.teams.destination)
+            from handlers.teams.surface import TeamsSurface
+
+            self.wired.add_surface(TeamsSurface(teams=self.teams))
             self.wired.start()
 
     @property

@@ -16,7 +16,9 @@ REPLY = Reply(
                 Button("3.5 Contact students", "clause.show", "3.5"),
             )
         ),
-    )
+    ),
+    kind="answer",
+    private=True,
 )
 
 

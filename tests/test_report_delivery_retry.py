@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.notify import DeliveryError, Posted
 from bot.wiring import build_core
 from handlers.console_notifier import LOG_NAME
+from handlers.console_surface import ConsoleSurface
 from tests.report_support import KEY, REPORT_ANSWERS, make_core, say
 
 
@@ -46,7 +47,7 @@ def _file_report(core) -> str:
 def test_fails_three_times_then_delivers_exactly_once(tmp_path, index):
     core = make_core(tmp_path, index, delivery_retry_seconds=10.0)
     flaky = FlakyNotifier(failures=3)
-    core.add_route(flaky, "#supervisors")
+    core.add_surface(ConsoleSurface(notifier=flaky, destination="#supervisors"))
     number = _file_report(core)
     now = datetime.now(UTC)
     sent = [core.worker.run_once(now + timedelta(seconds=s)) for s in (0, 1, 11, 31, 71, 200, 500)]
@@ -60,7 +61,7 @@ def test_fails_three_times_then_delivers_exactly_once(tmp_path, index):
 def test_retry_after_from_the_platform_is_honoured(tmp_path, index):
     core = make_core(tmp_path, index, delivery_retry_seconds=1.0)
     flaky = FlakyNotifier(failures=1, retry_after=120)
-    core.add_route(flaky, "#supervisors")
+    core.add_surface(ConsoleSurface(notifier=flaky, destination="#supervisors"))
     _file_report(core)
     now = datetime.now(UTC)
     assert [core.worker.run_once(now + timedelta(seconds=s)) for s in (0, 60, 119, 121)] == [
@@ -100,10 +101,22 @@ def test_crash_after_posting_does_not_post_twice(tmp_path, index):
     assert (tmp_path / LOG_NAME).read_text().count(f"key={item.key}") == 1
 
 
+class _DeliveringSurface:
+    """Just enough of a surface for delivery: named after its notifier's platform."""
+
+    def __init__(self, notifier, destination: str) -> None:
+        self.name = notifier.platform
+        self.notifier = notifier
+        self.destination = destination
+
+    def may_acknowledge(self, incoming) -> bool:
+        return False
+
+
 def _core_with(tmp_path, index, notifier, destination: str):
     config = replace(Config(), database_path=tmp_path / "edc.sqlite3", encryption_key=KEY)
     core = build_core(config, index=index)
-    core.add_route(notifier, destination)
+    core.add_surface(_DeliveringSurface(notifier, destination))
     return core
 
 

@@ -16,7 +16,7 @@ from tests.report_support import REPORT_ANSWERS, chat_env
 FORM = load_form("emergency_call")
 
 
-def _read_until(proc: subprocess.Popen, marker: str, timeout: float = 15) -> str:
+def _read_until(proc: subprocess.Popen, marker: str, timeout: float = 30) -> str:
     seen, deadline = b"", time.monotonic() + timeout
     while marker.encode() not in seen:
         assert time.monotonic() < deadline, seen.decode()

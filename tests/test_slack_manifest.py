@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import yaml
@@ -118,6 +117,5 @@ def test_the_running_app_handles_every_declared_payload_and_nothing_else(manifes
         )
         assert dispatch(action_body("edc:clause.show:0", "3.5"), FORM) == 200
         served.idle()
-        time.sleep(0.05)
     finally:
         stop_app(served)

@@ -87,7 +87,9 @@ def test_update_and_direct_message(fake, notifier):
         update.params["ts"] == "1700000001.000100"
         and update.params["channel"] == SUPERVISOR_CHANNEL
     )
-    notifier.send_direct("slack:U42", Reply((Text("Acknowledged"),)))
+    notifier.send_direct(
+        "slack:U42", Reply((Text("Acknowledged"),), kind="ack_notice", private=True)
+    )
     assert fake.of("conversations.open")[0].params["users"] == "U42"
     assert fake.of("chat.postMessage")[-1].params["channel"] == "D42"
 
@@ -136,6 +138,7 @@ def _card_for(supervisor: str) -> Reply:
             Fields((("Reporter", "Pat"), ("Supervisor", supervisor))),
         ),
         kind="report_card",
+        private=False,
     )
 
 

@@ -90,11 +90,15 @@ def test_typed_commands_work_as_in_the_console(teams, policy):
     teams.post(personal(teams.service_url, "3.5"))
     teams.post(personal(teams.service_url, "policy"))
     teams.post(in_channel(teams.service_url, "help"))
-    clause, toc, help_card = teams.connector.sent()
+    clause, toc, help_card, note = teams.connector.sent()
     assert policy.clause("3.5").text in texts(clause)
     assert all(c.title in texts(toc) for c in policy.clauses)
+    # Asked in a channel, answered in the personal chat (every reply is private to the asker).
+    assert not help_card.conversation_id.startswith(CHANNEL)
     help_text = texts(help_card)
-    assert "@EDC policy" in help_text and "/edc" not in help_text  # Teams wording in a channel
+    assert "policy" in help_text and "/edc" not in help_text  # Teams wording
+    assert note.conversation_id.startswith(CHANNEL)
+    assert texts(note) == strings.ANSWERED_IN_PERSONAL
 
 
 def test_related_clause_button_shows_that_clause(teams, policy):

@@ -5,6 +5,7 @@ acknowledged there (card updated in place, reporter told); connector 500 / 429 o
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ ANSWERS = {
 @pytest.fixture
 def teams(index, tmp_path):
     env = {"EDC_ADMINS": "aad-user-7", "EDC_DELIVERY_RETRY_SECONDS": "0.2"}
-    harness = Harness(index=index, tmp_path=tmp_path, env=env, records=True, timeout=2.0)
+    harness = Harness(index=index, tmp_path=tmp_path, env=env, records=True)
     harness.post(
         in_channel(harness.service_url, "set supervisor channel", who=7, channel=SUPERVISOR_CHANNEL)
     )
@@ -83,6 +84,18 @@ def supervisor_posts(calls):
         and c.conversation_id == SUPERVISOR_CHANNEL
         and "report.ack" in c.card_json
     ]
+
+
+def settled(teams, timeout: float = 30.0) -> None:
+    """Wait until the outbox holds one sent post and nothing that could post again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = teams.wired.records.storage.rows("select purpose, state from outbox")
+        states = [(r["purpose"], r["state"]) for r in rows]
+        if states == [("post", "sent")]:
+            return
+        assert time.monotonic() < deadline, f"the outbox never settled: {states}"
+        time.sleep(0.05)
 
 
 def test_full_report_from_a_channel_to_acknowledgement(teams):
@@ -141,10 +154,10 @@ def test_connector_500_and_429_during_delivery_then_delivered_once(teams):
     teams.connector.fail_next(500, conversation=SUPERVISOR_CHANNEL)
     teams.connector.fail_next(429, headers={"Retry-After": "1"}, conversation=SUPERVISOR_CHANNEL)
     teams.post(personal(teams.service_url, value=action(review, "dialog.submit")))
-    teams.connector.wait_for(lambda calls: supervisor_posts(calls), timeout=15)
+    teams.connector.wait_for(lambda calls: supervisor_posts(calls))
     assert len(teams.connector.rejected) == 2  # both failures were really hit
     assert [c.conversation_id for c in teams.connector.rejected] == [SUPERVISOR_CHANNEL] * 2
-    teams.connector.wait_for(lambda calls: False, timeout=1.5)  # would a duplicate follow?
+    settled(teams)
     assert len(supervisor_posts(teams.connector.calls)) == 1
 
 
@@ -156,7 +169,7 @@ def test_a_repeated_submit_files_one_report(teams):
     again = personal(teams.service_url, value=action(review, "dialog.submit"))
     teams.post(again)  # a double-click: a new activity, same button
     teams.connector.wait_for(lambda calls: supervisor_posts(calls))
-    teams.connector.wait_for(lambda calls: False, timeout=1.0)
+    settled(teams)
     assert len(supervisor_posts(teams.connector.calls)) == 1
 
 

@@ -86,7 +86,7 @@ def served(tmp_path):
 
 
 def test_serve_files_a_teams_report_to_the_configured_supervisor_channel(served):
-    assert "/api/messages" in served.health["surfaces"]
+    assert "teams" in served.health["surfaces"]
     status, _ = served.post(personal(served.service_url, "can I text a student?"))
     assert status in (200, 201)
     answer = served.connector.wait_for(lambda calls: served.connector.sent("a:personal-29:user-1"))
@@ -97,6 +97,6 @@ def test_serve_files_a_teams_report_to_the_configured_supervisor_channel(served)
     fill_in_report(served)
     review = served.connector.sent("a:personal-29:user-1")[-1]
     served.post(personal(served.service_url, value=action(review, "dialog.submit")))
-    calls = served.connector.wait_for(lambda calls: supervisor_posts(calls), timeout=20)
+    calls = served.connector.wait_for(lambda calls: supervisor_posts(calls), timeout=60)
     assert len(supervisor_posts(calls)) == 1
     assert "EDC-" in texts(supervisor_posts(calls)[0])

@@ -16,6 +16,14 @@ ADMIN_AAD = "aad-user-7"
 
 @pytest.fixture
 def teams(index, tmp_path):
+    harness = Harness(index=index, tmp_path=tmp_path, env={"EDC_ADMINS": ADMIN_AAD})
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def impatient_teams(index, tmp_path):
+    """Calls to the Bot Connector give up after 1 s (only the delayed call below comes near)."""
     harness = Harness(index=index, tmp_path=tmp_path, timeout=1.0, env={"EDC_ADMINS": ADMIN_AAD})
     yield harness
     harness.close()
@@ -115,9 +123,10 @@ def test_update_replaces_the_card_keeping_its_activity_id(teams):
 
 
 def test_direct_message_opens_a_personal_chat_once(teams):
-    teams.post(in_channel(teams.service_url, "policy", who=4))  # seen in a channel only
+    # Seen in a channel only (an admin command answered there: no personal chat opened yet).
+    teams.post(in_channel(teams.service_url, "set supervisor channel", who=4))
     teams.connector.clear()
-    notice = Reply((Text("Your report was acknowledged"),))
+    notice = Reply((Text("Your report was acknowledged"),), kind="ack_notice", private=True)
     teams.teams.notifier.send_direct("29:user-4", notice)
     teams.teams.notifier.send_direct("29:user-4", notice)
     [created] = teams.connector.created()
@@ -130,7 +139,9 @@ def test_direct_message_opens_a_personal_chat_once(teams):
 def test_direct_message_uses_the_known_personal_chat(teams):
     teams.post(personal(teams.service_url, "policy", who=5))
     teams.connector.clear()
-    teams.teams.notifier.send_direct("29:user-5", Reply((Text("hello"),)))
+    teams.teams.notifier.send_direct(
+        "29:user-5", Reply((Text("hello"),), kind="note", private=True)
+    )
     assert teams.connector.created() == []
     assert len(teams.connector.sent("a:personal-29:user-5")) == 1
 
@@ -165,7 +176,8 @@ def test_forbidden_is_permanent(teams):
     assert raised.value.permanent
 
 
-def test_a_connector_that_does_not_answer_times_out(teams):
+def test_a_connector_that_does_not_answer_times_out(impatient_teams):
+    teams = impatient_teams
     register(teams)
     teams.connector.fail_next(0, delay=3.0)  # answers only after the 1 s timeout
     with pytest.raises(DeliveryError) as raised:

@@ -24,8 +24,7 @@ from handlers.slack.delivery import DirectChannels, Replier
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.notifier import SlackNotifier
 from handlers.slack.supervisor import Members, check_channel
-from handlers.slack.work import LocalRunner, SlackWork, UserQueues
-from handlers.slack.worker_process import ProcessRunner
+from handlers.slack.work import WORKERS, SlackWork, TaskRunner, UserQueues
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +37,17 @@ class SlackAdapter:
     client: WebClient
     listeners: SlackListeners
     notifier: SlackNotifier
-    runner: LocalRunner | ProcessRunner
+    runner: TaskRunner
     config: Config
-
-    @property
-    def queues(self):
-        """The in-process queues (tests wait on them); None with the answer worker process."""
-        return getattr(self.runner, "queues", None)
 
     def check(self) -> list[str]:
         """The start-up check of the supervisor channel (logs; returns the problems)."""
         return check_channel(self.client, self.config.slack_supervisor_channel)
 
-    def after_request(self) -> None:
-        """Called by the HTTP server after each Slack request: hand over the queued work."""
-        self.runner.flush()
+    def health(self) -> dict:
+        """For GET /healthz: whether a request taken now will be answered, and how many Tasks
+        are queued or running."""
+        return {"ready": self.runner.ready(), "slack_backlog": self.runner.backlog()}
 
     def close(self) -> None:
         self.runner.close()
@@ -63,14 +58,12 @@ def build_slack(
     bot: Bot,
     *,
     socket_mode: bool = False,
-    workers: int = 8,
+    workers: int = WORKERS,
     core=None,
-    answer_process: bool = False,
 ) -> SlackAdapter:
     """The Slack adapter for `bot`. `socket_mode` needs SLACK_APP_TOKEN, HTTP the signing secret.
     `core` (bot.wiring.Core) adds what needs the records: the modal form and the Home lists.
-    `answer_process`: the work after each ack runs in a separate, lower-priority process (see
-    handlers/slack/worker_process.py), so acks never wait behind answers."""
+    The work after each ack runs on `workers` threads of this process (handlers/slack/work.py)."""
     if socket_mode:
         config.require("slack_bot_token", "slack_app_token")
     else:
@@ -113,18 +106,15 @@ def build_slack(
             client=client, reports=core.reports, replier=replier, timezone=config.timezone
         )
         home_data = records_home_data(core.records, timezone=config.timezone)
-    if answer_process:
-        runner = ProcessRunner(config=config, on_wake=core.worker.wake if core else lambda: None)
-    else:
-        work = SlackWork(
-            bot=bot,
-            replier=replier,
-            members=Members(client),
-            supervisor_channel=config.slack_supervisor_channel,
-            home_data=home_data,
-            forms=forms is not None,
-        )
-        runner = LocalRunner(work=work, queues=UserQueues(max_workers=workers))
+    work = SlackWork(
+        bot=bot,
+        replier=replier,
+        members=Members(client),
+        supervisor_channel=config.slack_supervisor_channel,
+        home_data=home_data,
+        forms=forms is not None,
+    )
+    runner = TaskRunner(work=work, queues=UserQueues(max_workers=workers))
     listeners = SlackListeners(runner=runner, seen=Seen(), forms=forms)
     listeners.register(app)
     notifier = SlackNotifier(client=delivery_client, dms=DirectChannels(delivery_client))
@@ -134,16 +124,14 @@ def build_slack(
 
 
 def slack_supervisor_check(config: Config):
-    """The core's `can_acknowledge` for Slack: members of SLACK_SUPERVISOR_CHANNEL only.
-    (Other platforms' users pass through: their adapters decide for themselves.)"""
+    """Who may acknowledge a report on Slack: members of SLACK_SUPERVISOR_CHANNEL only (the
+    core asks the surface a click came from: handlers/slack/surface.py)."""
     members = Members(
         WebClient(token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT)
     )
     channel = config.slack_supervisor_channel
 
     def can_acknowledge(incoming) -> bool:
-        if incoming.platform != "slack":
-            return True
         if not channel:
             return False
         try:

@@ -2,9 +2,9 @@
 
 Each listener does the minimum inside Slack's 3-second window — `ack()`, a duplicate check, and
 (for modals) validation, whose errors must travel *in* the ack (`response_action: errors`) —
-then hands a Task to the runner, which does the real work (handlers/slack/work.py) in this
-process or in the answer worker process. The one exception is opening a modal: its `trigger_id`
-expires 3 seconds after the click, so `views.open` is called right after the ack.
+then hands a Task to the runner, which does the real work (handlers/slack/work.py) on its own
+threads. The one exception is opening a modal: its `trigger_id` expires 3 seconds after the
+click, so `views.open` is called right after the ack.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class SlackListeners:
     """What happens for each kind of Slack payload. Registered on a Bolt App by `register`."""
 
     def __init__(self, *, runner, seen: Seen, forms=None) -> None:
-        self.runner = runner  # handlers.slack.work.LocalRunner or worker_process.ProcessRunner
+        self.runner = runner  # handlers.slack.work.TaskRunner
         self.seen = seen
         self.forms = forms  # handlers.slack.modal.FormModals, when the dialog engine has forms
 

@@ -1,5 +1,4 @@
-"""What a listener hands over after the ack: plain, picklable data, so the work can run in this
-process or in the answer worker process alike."""
+"""What a listener hands over after the ack: plain data that says what to do and for whom."""
 
 from __future__ import annotations
 

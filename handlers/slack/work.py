@@ -1,8 +1,15 @@
 """The slow part of a request, after the ack: what a Task does, and one queue per user to run it.
 
-Per-user order matters: two quick messages from one person must reach the core in the order
-they were typed (the second may be the answer to the question the first one triggered), while
-different people never wait for each other.
+Answers run in the serving process, on a small thread pool, while Bolt's listener has already
+acked. Per-user order matters: two quick messages from one person must reach the core in the
+order they were typed (the second may be the answer to the question the first one triggered),
+while different people never wait for each other.
+
+The backlog is bounded. When more answers wait than the pool can start (a saturating burst),
+a new Task waits — at most `BACKLOG_WAIT` seconds, well inside Slack's 3-second window — for
+room before the listener returns: the ack slows down a little instead of answers piling up
+minutes behind the acks (make bench measures both). Nothing is dropped: after the wait the Task
+is queued anyway.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk.errors import SlackApiError
 
+from bot import strings as core_strings
 from bot.engine import Bot
 from handlers.slack import strings
 from handlers.slack.delivery import Replier
@@ -27,16 +35,27 @@ from handlers.slack.tasks import Task
 
 log = logging.getLogger(__name__)
 
+WORKERS = 4  # threads that answer: the lookup is CPU-bound, the post to Slack mostly waiting
+BACKLOG_PER_WORKER = 4  # Tasks queued or running per worker before a new one waits for room
+BACKLOG_WAIT = 2.0  # seconds a listener waits for room at most (Slack's ack window is 3 s)
+
 
 class UserQueues:
-    def __init__(self, *, max_workers: int = 8) -> None:
+    """Jobs run on a thread pool, in order per user, with a bounded backlog."""
+
+    def __init__(self, *, max_workers: int = WORKERS, max_backlog: int | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="edc-slack")
         self._queues: dict[str, deque[Callable[[], None]]] = {}
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
+        self._slots = _Slots(max_backlog or max_workers * BACKLOG_PER_WORKER)
+        self._jobs = 0  # queued or running
+        self._closed = False
 
     def submit(self, user: str, job: Callable[[], None]) -> None:
+        self._slots.take(BACKLOG_WAIT)
         with self._lock:
+            self._jobs += 1
             queue = self._queues.get(user)
             if queue is not None:
                 queue.append(job)
@@ -57,14 +76,60 @@ class UserQueues:
                 job()
             except Exception:  # keep the queue alive; the incident id is in the log
                 log.exception("incident %s in a Slack background job", uuid.uuid4().hex[:8])
+            finally:
+                with self._lock:
+                    self._jobs -= 1
+                self._slots.give_back()
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
+    def ready(self) -> bool:
+        """Whether jobs submitted now will run (False once shut down)."""
+        return not self._closed
+
+    def backlog(self) -> int:
+        """Jobs queued or running."""
+        with self._lock:
+            return self._jobs
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until no job is queued or running (tests, shutdown)."""
         with self._lock:
             return self._idle.wait_for(lambda: not self._queues, timeout)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+class _Slots:
+    """A counting semaphore that hands freed slots to waiters first come, first served (a plain
+    Condition wakes them in no order, and the unlucky one waits for several answers)."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: deque[threading.Event] = deque()
+        self._lock = threading.Lock()
+
+    def take(self, timeout: float) -> None:
+        """Take a slot, waiting up to `timeout` seconds in line; then take one anyway."""
+        with self._lock:
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return
+        with self._lock:
+            if not turn.is_set():  # not handed one meanwhile: go over the limit, lose nothing
+                self._waiting.remove(turn)
+                self._free -= 1
+
+    def give_back(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # the slot passes straight to the next in line
+            else:
+                self._free += 1
 
 
 SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
@@ -91,6 +156,17 @@ class SlackWork:
         self.forms = forms  # whether Home offers "Fill in as a form"
 
     def run(self, task: Task) -> None:
+        """Do `task`. Should anything fail, the user still hears back: a plain apology with the
+        incident id that is in the log (what they had typed is saved by the core)."""
+        try:
+            self._run(task)
+        except Exception:
+            incident = uuid.uuid4().hex[:8]
+            log.exception("incident %s in a Slack %s task", incident, task.kind)
+            if task.origin is not None:
+                self.replier.note(task.origin, core_strings.ERROR.format(incident=incident))
+
+    def _run(self, task: Task) -> None:
         if task.kind == "answer":
             self._answer(task.incoming, task.origin)
         elif task.kind == "act":
@@ -150,7 +226,7 @@ class SlackWork:
             return False
 
 
-class LocalRunner:
+class TaskRunner:
     """Runs Tasks in this process, on the per-user queues."""
 
     def __init__(self, *, work: SlackWork, queues: UserQueues) -> None:
@@ -158,12 +234,15 @@ class LocalRunner:
         self.queues = queues
 
     def submit(self, task: Task) -> None:
-        self.queues.submit(task.user, lambda: self.work.run(task))  # the queue logs any failure
+        self.queues.submit(task.user, lambda: self.work.run(task))
 
-    def flush(self) -> None:
-        """Nothing to hand over: a Task starts as soon as it is submitted."""
+    def ready(self) -> bool:
+        return self.queues.ready()
 
-    def wait_idle(self, timeout: float = 10.0) -> bool:
+    def backlog(self) -> int:
+        return self.queues.backlog()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
         return self.queues.wait_idle(timeout)
 
     def close(self) -> None:

@@ -69,7 +69,7 @@ class TeamsApp:
 
     @property
     def destination(self) -> str:
-        """The supervisor channel as the delivery worker names it: core.add_route(notifier, this)."""
+        """The supervisor channel as the delivery worker names it (handlers/teams/surface.py)."""
         return self.notifier.destination
 
     def in_supervisor_channel(self, incoming) -> bool:

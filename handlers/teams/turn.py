@@ -2,8 +2,10 @@
 
 The core is synchronous; it runs on one worker thread of its own (`executor`), so the web
 server's loop stays free and the core's SQLite connections see a single thread. Replies the
-core addresses to the user's private conversation (`Reply.to == "dm"`, e.g. a report started in
-a channel) go to their personal chat, proactively, and the channel is told so.
+core marks private (`Reply.private`: everything but a shared answer and a channel's welcome) or
+addresses to the user's private conversation (`Reply.to == "dm"`, e.g. a report started in a
+channel) go to their personal chat when they wrote in a channel, proactively — Teams has no
+ephemeral messages — and the channel is told only that.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from botbuilder.schema import Activity
 
 from bot import strings as core_strings
 from bot.config import Config
-from bot.engine import Bot
+from bot.engine import Bot, error_reply
 from bot.forms.menu import help_lines, start_buttons
 from bot.forms.registry import current_forms
 from bot.messages import Reply, Text
 from bot.notify import DeliveryError
 from handlers.teams import strings
-from handlers.teams.activities import Event, channel_of, tenant_of, translate
+from handlers.teams.activities import Event, channel_of, scope_of, tenant_of, translate
 from handlers.teams.cards import card_attachment
 from handlers.teams.connector import Connector
 from handlers.teams.dedupe import SeenActivities
@@ -66,27 +68,28 @@ class TeamsTurns(SdkBot):
                 return
             self._remember(activity, event)
             if event.kind == "welcome":
-                await self._send_here(context, [welcome(event.scope)], event.scope)
+                await self._deliver(context, event.scope, [welcome(event.scope)])
             elif event.kind == "set_supervisor":
-                await self._send_here(context, [self._set_supervisor(activity, event)], event.scope)
+                await self._deliver(context, event.scope, [self._set_supervisor(activity, event)])
             else:
                 loop = asyncio.get_running_loop()
                 replies = await loop.run_in_executor(
                     self._executor, self._core.handle, event.incoming
                 )
-                await self._deliver(context, event, replies)
+                await self._deliver(context, event.scope, replies)
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("incident %s in a Teams %s activity", incident, activity.type)
-            await self._apologise(context, incident)
+            await self._apologise(context, event.scope if event else scope_of(activity), incident)
         finally:
             if activity.type == "invoke":
                 await _invoke_ok(context)
 
     # ---- where replies go ----
-    async def _deliver(self, context: TurnContext, event: Event, replies: list[Reply]) -> None:
-        private = [r for r in replies if _goes_to_personal_chat(r, event.scope)]
-        here = [r for r in replies if r not in private]
+    async def _deliver(self, context: TurnContext, scope: str, replies: list[Reply]) -> None:
+        """What the core marked private goes to the asker alone; the rest stays here."""
+        private = [r for r in replies if _goes_to_personal_chat(r, scope)]
+        here = [r for r in replies if not _goes_to_personal_chat(r, scope)]
         if private:
             try:
                 target = await self._personal_chat(context)
@@ -95,14 +98,14 @@ class TeamsTurns(SdkBot):
                 if not here:
                     moved = any(r.to == "dm" for r in private)
                     here = [
-                        _note(strings.MOVED_TO_PERSONAL if moved else strings.ANSWERED_IN_PERSONAL)
+                        _notice(
+                            strings.MOVED_TO_PERSONAL if moved else strings.ANSWERED_IN_PERSONAL
+                        )
                     ]
             except DeliveryError as exc:
-                log.warning(
-                    "could not open a personal chat with %s: %s", event.incoming.user_id, exc
-                )
-                here = [_note(strings.PERSONAL_CHAT_FAILED)]
-        await self._send_here(context, here, event.scope)
+                log.warning("could not open a personal chat: %s", exc)
+                here = [_notice(strings.PERSONAL_CHAT_FAILED)]
+        await self._send_here(context, here, scope)
 
     async def _send_here(self, context: TurnContext, replies: list[Reply], scope: str) -> None:
         for reply in replies:
@@ -122,12 +125,9 @@ class TeamsTurns(SdkBot):
         self._store.save_personal(user, target)
         return target
 
-    async def _apologise(self, context: TurnContext, incident: str) -> None:
+    async def _apologise(self, context: TurnContext, scope: str, incident: str) -> None:
         try:
-            reply = Reply(
-                (Text(core_strings.ERROR.format(incident=incident), "warning"),), kind="error"
-            )
-            await self._send_here(context, [reply], "personal")
+            await self._deliver(context, scope, [error_reply(incident)])
         except Exception:  # the connector itself may be what failed; the log has the incident
             log.warning("could not tell the user about incident %s", incident)
 
@@ -135,9 +135,9 @@ class TeamsTurns(SdkBot):
     def _set_supervisor(self, activity, event: Event) -> Reply:
         sender = activity.from_property
         if event.scope == "personal":
-            return _note(strings.SUPERVISOR_ONLY_IN_CHANNEL)
+            return _notice(strings.SUPERVISOR_ONLY_IN_CHANNEL)
         if not ({sender.id, sender.aad_object_id} & set(self._config.admins)):
-            return _note(
+            return _notice(
                 strings.SUPERVISOR_NOT_ADMIN.format(user_id=sender.aad_object_id or sender.id)
             )
         target = Target(activity.service_url, channel_of(activity), tenant_of(activity))
@@ -146,8 +146,8 @@ class TeamsTurns(SdkBot):
         )
         log.info("supervisor channel registered by %s: %s", sender.id, target.conversation_id)
         if self._config.teams_supervisor_channel:
-            return _note(strings.SUPERVISOR_SET_OVERRIDDEN)
-        return Reply((Text(strings.SUPERVISOR_SET, "success"),), kind="note")
+            return _notice(strings.SUPERVISOR_SET_OVERRIDDEN)
+        return Reply((Text(strings.SUPERVISOR_SET, "success"),), kind="note", private=False)
 
     def _remember(self, activity, event: Event) -> None:
         """Keep what a later proactive message needs: where the user is, their personal chat."""
@@ -175,17 +175,10 @@ class TeamsTurns(SdkBot):
         self._known[sender.id] = facts
 
 
-# Teams has no ephemeral messages: an answer to a question asked in a channel goes to the
-# asker's personal chat (answers are private to the asker unless they choose to share), and so
-# does anything the core sends to the DM (a report dialog). The policy text itself (help,
-# clauses, the table of contents) is public and stays in the thread.
-PRIVATE_KINDS = frozenset({"answer", "decline"})
-
-
 def _goes_to_personal_chat(reply: Reply, scope: str) -> bool:
-    if scope == "personal":
-        return False
-    return reply.to == "dm" or (reply.private and reply.kind in PRIVATE_KINDS)
+    """The one privacy rule, read from the core's flags: outside a personal chat, private
+    replies and replies for the user's private conversation go to their personal chat."""
+    return scope != "personal" and (reply.private or reply.to == "dm")
 
 
 def welcome(scope: str) -> Reply:
@@ -194,7 +187,9 @@ def welcome(scope: str) -> Reply:
         lines = "\n".join(help_lines(forms, prefix="", width=0))
         body = Text(strings.WELCOME_PERSONAL.format(form_lines=lines))
         start = start_buttons(forms)
-        return Reply((Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome")
+        return Reply(
+            (Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome", private=True
+        )
     return Reply(
         (Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
         private=False,
@@ -202,8 +197,10 @@ def welcome(scope: str) -> Reply:
     )
 
 
-def _note(text: str) -> Reply:
-    return Reply((Text(text),), kind="note")
+def _notice(text: str) -> Reply:
+    """A note for the conversation it is sent to, with nothing private in it (where an answer
+    went, whether the channel was registered)."""
+    return Reply((Text(text),), kind="note", private=False)
 
 
 def _message(reply: Reply, scope: str) -> dict:
