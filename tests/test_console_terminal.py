@@ -108,7 +108,9 @@ def test_buttons_are_shown_as_what_to_type():
                     Button("3.5 Contact students", "clause.show", "3.5"),
                 )
             ),
-        )
+        ),
+        kind="note",
+        private=True,
     )
     text = render(reply)
     assert "[" not in text and "*" not in text and "Reports: see below" in text

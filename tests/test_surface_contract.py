@@ -168,6 +168,7 @@ def test_slack_teams_and_the_console_implement_the_contract(tmp_path, index):
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_PATH": str(tmp_path / "edc.sqlite3"),
+        "TEAMS_LOCAL_MODE": "1",  # Teams joins only when configured (or the Emulator asked for)
     }
     running = app.start_surfaces(load_config(env, env_file=None), Mode(http=True), index=index)
     try:

@@ -19,7 +19,6 @@ from botbuilder.core import Bot as SdkBot
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity
 
-from bot import strings as core_strings
 from bot.config import Config
 from bot.engine import Bot, error_reply
 from bot.forms.menu import help_lines, start_buttons
