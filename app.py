@@ -74,10 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _index():
+def _index(config):
+    """The index of the policy bundle EDC_POLICY_DIR names."""
+    from knowledge.bundle import load_bundle
     from knowledge.search import build_index
 
-    return build_index()
+    return build_index(bundle=load_bundle(config.policy_dir))
 
 
 def cmd_default(args, config) -> int:
@@ -112,7 +114,9 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
     ack_checks = {}
     try:
         core = build_core(
-            config, index=_index(), can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i)
+            config,
+            index=_index(config),
+            can_acknowledge=lambda i: ack_checks.get(i.platform, _nobody)(i),
         )
     except RecordsError as exc:
         print(f"Records error: {exc}", file=sys.stderr)
@@ -215,7 +219,7 @@ def cmd_ask(args, config) -> int:
     from bot.answers import answer_reply, decline_reply
     from bot.render_text import render
 
-    index = _index()
+    index = _index(config)
     policy = index.policy
     if args.question:
         questions = list(enumerate(_questions_from_args(args.question), 1))
