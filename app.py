@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     package = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
     package.add_argument("--output", default="dist/edc-policy-bot-teams.zip", help="zip to write")
     package.add_argument("--version", default="1.0.0", help="app version (raise it for updates)")
-    package.add_argument("--website", default="https://www.dcrsd.org/", help="developer https URL")
+    package.add_argument(
+        "--website", default="", help="developer https URL (default: the policy bundle's)"
+    )
     package.add_argument("--privacy", default="", help="privacy statement https URL")
     package.add_argument("--terms", default="", help="terms of use https URL")
     package.set_defaults(func=cmd_teams_package)

@@ -9,6 +9,8 @@ import pytest
 
 from knowledge.bundle import Bundle, load_bundle
 from knowledge.policy import load_policy, normalise_space, split_sentences
+from knowledge.search import build_index
+from knowledge.train import fingerprint
 from tests.conftest import BUNDLES
 
 EXPECTED_IDS = ("1", "2", "3") + tuple(f"3.{n}" for n in range(1, 13))
@@ -31,6 +33,14 @@ def assert_reproduces_its_published_text(bundle: Bundle) -> None:
 @pytest.mark.parametrize("root", BUNDLES, ids=lambda p: p.name)
 def test_each_bundle_reproduces_its_own_published_text(root: Path):
     assert_reproduces_its_published_text(load_bundle(root))
+
+
+@pytest.mark.parametrize("root", BUNDLES, ids=lambda p: p.name)
+def test_each_bundle_loads_and_its_model_was_trained_from_its_files(root: Path):
+    bundle = load_bundle(root)
+    index = build_index(bundle=bundle)  # validates every file: quotes verbatim, one per sentence
+    assert index.bundle == bundle and bundle.example_clause in index.policy.ids
+    assert index.model.data_sha256 == fingerprint(bundle.root), f"retrain {root.name}"
 
 
 def test_the_edc_bundle_is_among_those_checked(bundle):
