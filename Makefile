@@ -14,7 +14,7 @@ test: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
 
-# Refit the clause ranker after editing knowledge/data (writes knowledge/data/ranker.json).
+# Refit the clause ranker of the bundle EDC_POLICY_DIR names (default policies/edc) after editing it; writes its ranker.json.
 train: $(VENV)/.dev-installed
 	$(PY) -m knowledge.train
 

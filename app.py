@@ -67,17 +67,21 @@ def _parser() -> argparse.ArgumentParser:
     package = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
     package.add_argument("--output", default="dist/edc-policy-bot-teams.zip", help="zip to write")
     package.add_argument("--version", default="1.0.0", help="app version (raise it for updates)")
-    package.add_argument("--website", default="https://www.dcrsd.org/", help="developer https URL")
+    package.add_argument(
+        "--website", default="", help="developer https URL (default: the policy bundle's)"
+    )
     package.add_argument("--privacy", default="", help="privacy statement https URL")
     package.add_argument("--terms", default="", help="terms of use https URL")
     package.set_defaults(func=cmd_teams_package)
     return parser
 
 
-def _index():
+def _index(config):
+    """The index of the policy bundle EDC_POLICY_DIR names."""
+    from knowledge.bundle import load_bundle
     from knowledge.search import build_index
 
-    return build_index()
+    return build_index(bundle=load_bundle(config.policy_dir))
 
 
 def cmd_default(args, config) -> int:
@@ -107,7 +111,7 @@ def _run_surfaces(config, *, http: bool, socket: bool) -> int:
     from handlers.surface import Mode
 
     try:
-        running = start_surfaces(config, Mode(http=http, socket=socket), index=_index())
+        running = start_surfaces(config, Mode(http=http, socket=socket), index=_index(config))
     except RecordsError as exc:
         print(f"Records error: {exc}", file=sys.stderr)
         return 2
@@ -220,7 +224,7 @@ def cmd_ask(args, config) -> int:
     from bot.answers import answer_reply, decline_reply
     from bot.render_text import render
 
-    index = _index()
+    index = _index(config)
     policy = index.policy
     if args.question:
         questions = list(enumerate(_questions_from_args(args.question), 1))

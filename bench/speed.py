@@ -70,7 +70,7 @@ def peak_python_mb(build: Callable[[], object], questions: Sequence[str]) -> flo
 
 
 def model_load_ms(runs: int = 5) -> float:
-    """Median time to read and parse knowledge/data/ranker.json into the served model."""
+    """Median time to read and parse policies/edc/ranker.json into the served model."""
     from knowledge.curated import load_curated
     from knowledge.features import Featurizer
     from knowledge.model import MODEL_FILE, load_model

@@ -31,7 +31,7 @@ def answer_reply(
         parts.insert(0, Text(strings.SHARED_QUESTION.format(query=result.query), "note"))
     else:
         parts.append(Buttons(_feedback_buttons(answer_ref)))
-    parts.append(Footer(strings.FOOTER.format(revision=policy.revision)))
+    parts.append(Footer(strings.FOOTER.format(district=policy.district, revision=policy.revision)))
     return Reply(tuple(parts), private=not shared, kind="answer")
 
 
@@ -51,11 +51,13 @@ def clause_reply(policy: Policy, clause: Clause) -> Reply:
     targets = [r.clause for r in clause.references if r.clause and r.clause != clause.id]
     if targets:
         parts.append(Buttons(tuple(_clause_button(policy, cid) for cid in targets)))
-    parts.append(Footer(strings.FOOTER_CLAUSE.format(revision=policy.revision)))
+    parts.append(
+        Footer(strings.FOOTER_CLAUSE.format(district=policy.district, revision=policy.revision))
+    )
     return Reply(tuple(parts), kind="clause", private=True)
 
 
-def toc_reply(policy: Policy) -> Reply:
+def toc_reply(policy: Policy, example_clause: str) -> Reply:
     heading = strings.TOC_HEADING.format(
         name=policy.name,
         code=policy.code,
@@ -65,7 +67,11 @@ def toc_reply(policy: Policy) -> Reply:
     )
     lines = "\n".join(strings.TOC_LINE.format(id=c.id, title=c.title) for c in policy.clauses)
     return Reply(
-        (Text(heading, "heading"), Text(lines), Text(strings.TOC_HINT, "note")),
+        (
+            Text(heading, "heading"),
+            Text(lines),
+            Text(strings.TOC_HINT.format(example_clause=example_clause), "note"),
+        ),
         kind="policy",
         private=True,
     )

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from knowledge.bundle import DEFAULT_BUNDLE
+
 # The project's root (where app.py is): relative paths in the settings are resolved against it,
 # never against the current directory, so `reports list` run from elsewhere reads the same
 # database (and `.env`) the server writes.
@@ -65,6 +67,7 @@ class Config:
     ] = ()  # origins the bot may post to besides Microsoft's
     max_connections: int = 512  # open HTTP connections; the oldest idle one is closed past this
     forms_dir: Path = BUILT_IN_FORMS  # the report forms in use (docs/adding-a-form.md)
+    policy_dir: Path = DEFAULT_BUNDLE  # the policy bundle served (docs/adding-a-policy.md)
 
     @property
     def slack_enabled(self) -> bool:
@@ -120,6 +123,7 @@ _ENV_NAMES = {
     "teams_extra_service_urls": "TEAMS_EXTRA_SERVICE_URLS",
     "max_connections": "EDC_MAX_CONNECTIONS",
     "forms_dir": "EDC_FORMS_DIR",
+    "policy_dir": "EDC_POLICY_DIR",
 }
 
 
@@ -181,7 +185,7 @@ def _cast(name: str, raw: str):
             return number
     except ValueError:
         raise ConfigError(f"{env} must be a positive number, got {raw!r}") from None
-    if name in ("database_path", "audit_witness", "forms_dir"):
+    if name in ("database_path", "audit_witness", "forms_dir", "policy_dir"):
         return project_path(raw)
     if name == "admins":
         return frozenset(a for a in raw.replace(",", " ").split() if a)
@@ -214,3 +218,7 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"EDC_TIMEZONE {config.timezone!r} is not a known time zone") from None
     if not config.forms_dir.is_dir():
         raise ConfigError(f"EDC_FORMS_DIR {str(config.forms_dir)!r} is not a directory")
+    if not (config.policy_dir / "bundle.yml").is_file():
+        raise ConfigError(
+            f"EDC_POLICY_DIR {str(config.policy_dir)!r} is not a policy bundle (no bundle.yml)"
+        )

@@ -13,6 +13,8 @@ from bot.forms.menu import help_lines
 from bot.forms.registry import Forms, current_forms
 from bot.messages import Incoming, Reply, Text
 from bot.qa_log import MemoryQALog, QALog
+from knowledge.bundle import Bundle, load_bundle
+from knowledge.policy import Policy, load_policy
 from knowledge.search import Index
 
 log = logging.getLogger(__name__)
@@ -24,10 +26,19 @@ class Extension(Protocol):
     def handle(self, incoming: Incoming, command: Command) -> list[Reply] | None: ...
 
 
-def help_text(forms: Forms | None = None) -> str:
-    """/edc help: the fixed wording plus a line per form with a command."""
-    lines = help_lines(forms or current_forms())
-    return strings.HELP.format(form_lines="\n".join(lines))
+def help_text(
+    forms: Forms | None = None, policy: Policy | None = None, bundle: Bundle | None = None
+) -> str:
+    """/edc help: the fixed wording, naming the served policy (default: the EDC bundle's), plus
+    a line per form with a command."""
+    bundle = bundle or load_bundle()
+    policy = policy or load_policy(bundle.policy_file)
+    return strings.HELP.format(
+        policy_name=policy.name,
+        policy_code=policy.code,
+        example_clause=bundle.example_clause,
+        form_lines="\n".join(help_lines(forms or current_forms())),
+    )
 
 
 def user_key(incoming: Incoming) -> str:
@@ -38,6 +49,7 @@ class Bot:
     def __init__(self, *, index: Index, qa_log: QALog | None = None) -> None:
         self.index = index
         self.policy = index.policy
+        self.bundle = index.bundle  # the policy's district rules (clause numbering, examples)
         self.qa_log = qa_log if qa_log is not None else MemoryQALog()
         self.extensions: list[Extension] = []
         self._awaiting_comment: dict[str, str] = {}  # user → answer ref after a 👎
@@ -70,18 +82,18 @@ class Bot:
             return [_note(strings.FEEDBACK_THANKS)]
         self._awaiting_comment.pop(key, None)
         if command.name in ("empty", "help", "greeting"):
-            return [Reply((Text(help_text()),), kind="help", private=True)]
+            return [self._help()]
         if command.name == "thanks":
             return [_note(strings.YOU_ARE_WELCOME)]
         if command.name == "policy":
-            return [toc_reply(self.policy)]
+            return [toc_reply(self.policy, self.bundle.example_clause)]
         if command.name == "clause":
             return [self._clause(command.arg)]
         if command.name == "why":
             return [self._why(key)]
         if command.name == "question":
             return self.answer(incoming, command)
-        return [Reply((Text(help_text()),), kind="help", private=True)]
+        return [self._help()]
 
     def answer(self, incoming: Incoming, command: Command) -> list[Reply]:
         if not any(ch.isalnum() for ch in command.arg):
@@ -101,10 +113,14 @@ class Bot:
             )
         return replies
 
+    def _help(self) -> Reply:
+        return Reply(
+            (Text(help_text(policy=self.policy, bundle=self.bundle)),), kind="help", private=True
+        )
+
     def _clause(self, requested: str) -> Reply:
-        clause = self.policy.clause(requested) or self.policy.clause(f"3.{requested}")
-        if requested in ("1", "2", "3"):
-            clause = self.policy.clause(requested)
+        clause_id = self.bundle.clause_id(requested, self.policy.ids)
+        clause = self.policy.clause(clause_id) if clause_id else None
         if clause is None:
             ids = ", ".join(self.policy.ids)
             return _note(strings.UNKNOWN_CLAUSE.format(requested=requested, ids=ids))
@@ -153,7 +169,7 @@ class Bot:
             self.qa_log.feedback(action.value, key, "down")
             self._awaiting_comment[key] = action.value
             return [_note(strings.FEEDBACK_ASK)]
-        return [Reply((Text(help_text()),), kind="help", private=True)]
+        return [self._help()]
 
 
 def error_reply(incident: str) -> Reply:

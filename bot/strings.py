@@ -5,8 +5,10 @@ belongs to; everything else a user reads is here. Tests refer to these names, no
 """
 
 # {form_lines}: one line per form, from its form file (bot/forms/menu.py `help_lines`).
+# {policy_name}, {policy_code}: the served policy's (its bundle's policy.yml); {example_clause}:
+# its bundle.yml's.
 HELP = """\
-I answer questions about the district's staff Social Networking policy (EDC) and quote the \
+I answer questions about the district's staff {policy_name} policy ({policy_code}) and quote the \
 policy word for word.
 
 *Ask anything*, the way you'd ask a colleague:
@@ -14,7 +16,7 @@ policy word for word.
   /edc is it ok to friend a parent on facebook
 *Read the policy:*
   /edc policy          — every clause with a one-line title
-  /edc 3.5             — one clause in full (also: /edc clause 3.5)
+  /edc {example_clause:<16}— one clause in full (also: /edc clause {example_clause})
   /edc why             — what my last answer matched on
 *Reports:*
 {form_lines}
@@ -24,7 +26,7 @@ policy word for word.
 Answers are private to you. I'm a guide to the policy text, not legal advice: when in doubt, ask \
 your immediate supervisor."""
 
-DECLINE = "The Social Networking policy doesn't seem to cover that."
+DECLINE = "The policy doesn't seem to cover that."
 DECLINE_SUGGEST = "The closest parts of the policy — did you mean one of these?"
 DECLINE_WHO = (
     "For anything the policy doesn't address, ask your immediate supervisor (usually your "
@@ -37,11 +39,11 @@ REFERENCE_EXTERNAL = (
     "This refers to {what}. I can't quote it: ask your supervisor or the district office for "
     "the current text."
 )
-FOOTER = "Quoted from {revision} · /edc why shows what matched"
-FOOTER_CLAUSE = "Quoted from {revision}"
+FOOTER = "Quoted from {district} policy {revision} · /edc why shows what matched"
+FOOTER_CLAUSE = "Quoted from {district} policy {revision}"
 TOC_HEADING = "{name} policy ({code}) — {district}. Adopted {adopted}, revised {revised}."
 TOC_LINE = "{id}  {title}"
-TOC_HINT = "Type /edc 3.5 (or any number) to read a clause in full."
+TOC_HINT = "Type /edc {example_clause} (or any number) to read a clause in full."
 UNKNOWN_CLAUSE = "There is no clause {requested} in the policy. Clauses are: {ids}."
 WHY_NOTHING = "Ask me a question first; then /edc why shows what my answer matched on."
 WHY_ANSWERED = (

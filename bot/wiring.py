@@ -86,9 +86,10 @@ def build_core(config: Config, *, index=None) -> Core:
     """Everything but the surfaces. Opens the database (creating and migrating it)."""
     use_forms(config.forms_dir)  # before anything reads a form: a bad file stops start-up
     if index is None:
+        from knowledge.bundle import load_bundle
         from knowledge.search import build_index
 
-        index = build_index()
+        index = build_index(bundle=load_bundle(config.policy_dir))
     tz = ZoneInfo(config.timezone)
     records = Records.open(
         path=config.database_path,

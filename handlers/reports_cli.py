@@ -107,7 +107,7 @@ def cmd_list(args, config) -> int:
 
 
 def cmd_feedback(args, config) -> int:
-    """What to improve in knowledge/data: the rated answers (only rated questions are stored)."""
+    """What to improve in the policy bundle: the rated answers (only rated questions are stored)."""
     from bot.safe_text import visible
     from handlers.reports_output import local_time
 
@@ -186,7 +186,7 @@ def _documents(reports, fmt: str, config, tz: ZoneInfo, now: datetime, directory
     options = {
         "tz": tz,
         "late_after": timedelta(hours=config.report_delay_hours),
-        "district": load_policy().district,
+        "district": load_policy(config.policy_dir / "policy.yml").district,
         "printed_at": now,
     }
     if directory is not None:

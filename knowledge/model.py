@@ -1,6 +1,6 @@
 """The clause ranker at run time: the model file's weights, scored in pure Python.
 
-knowledge/train.py fits the model with scikit-learn and writes knowledge/data/ranker.json; this
+knowledge/train.py fits the model with scikit-learn and writes a policy bundle's ranker.json; this
 module reads that file and computes exactly what scikit-learn's pipeline would (a test proves it
 on every curated question): per feature block, sublinear TF times IDF, L2-normalised, times the
 block's weight; then one dot product per class over the few features a question has, and a

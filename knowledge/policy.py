@@ -1,4 +1,4 @@
-"""Load the policy (knowledge/data/policy.yml) into typed, immutable objects."""
+"""Load the policy (policy.yml of a policy bundle, knowledge/bundle.py) into typed, immutable objects."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import yaml
 from knowledge.errors import KnowledgeError
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# The default policy bundle (the EDC policy); EDC_POLICY_DIR chooses another.
+DATA_DIR = Path(__file__).resolve().parent.parent / "policies" / "edc"
 POLICY_FILE = DATA_DIR / "policy.yml"
 
 # A sentence ends at . ? ! (optionally followed by a closing bracket or quote) before a capital

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from knowledge.bundle import Bundle, load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, ShortAnswer, load_curated, load_questions
 from knowledge.features import Featurizer, Speller, is_intent
-from knowledge.model import MODEL_FILE, Model, load_model
+from knowledge.model import Model, load_model
 from knowledge.policy import Policy, load_policy
 from knowledge.sentences import load_sentence_answers
 
@@ -49,14 +50,17 @@ class SearchResult:
 class Index:
     """Built once at start-up; `search` is read-only and safe to call from many threads."""
 
-    def __init__(self, policy: Policy, curated: Curated, model: Model) -> None:
+    def __init__(
+        self, policy: Policy, curated: Curated, model: Model, bundle: Bundle | None = None
+    ) -> None:
+        self.bundle = bundle or load_bundle()  # where the policy came from, and its rules
         self.policy = policy
         self.curated = curated
         self.model = model
         self.featurizer = model.featurizer
         self.speller = Speller(model.vocabulary)
         self.answer_threshold = model.settings["decline_below"]
-        sentence_answers = load_sentence_answers(policy)
+        sentence_answers = load_sentence_answers(policy, self.bundle.root)
         self._situations: dict[str, list[ShortAnswer]] = {}
         # (block, feature) -> [(situation id, weight)]: a question's few features find them
         self._situation_terms: dict[tuple[str, str], list[tuple[str, float]]] = {}
@@ -149,7 +153,9 @@ class Index:
         """The out-of-scope questions and, per word feature, which of them have it. Read on the
         first decline: the question variants are not loaded at start-up."""
         questions = list(
-            (self.curated.questions or load_questions(self.policy)).get(OUT_OF_SCOPE, ())
+            (self.curated.questions or load_questions(self.policy, self.bundle.root)).get(
+                OUT_OF_SCOPE, ()
+            )
         )
         postings: dict[tuple[str, str], list[int]] = {}
         for n, question in enumerate(questions):
@@ -158,7 +164,10 @@ class Index:
         return questions, postings
 
 
-def build_index(policy: Policy | None = None) -> Index:
-    policy = policy or load_policy()
-    curated = load_curated(policy, questions=False)
-    return Index(policy, curated, load_model(MODEL_FILE, Featurizer(curated.synonyms)))
+def build_index(policy: Policy | None = None, bundle: Bundle | None = None) -> Index:
+    """The index of a policy bundle (default: the EDC bundle, policies/edc)."""
+    bundle = bundle or load_bundle()
+    policy = policy or load_policy(bundle.policy_file)
+    curated = load_curated(policy, bundle.root, questions=False)
+    model = load_model(bundle.model_file, Featurizer(curated.synonyms))
+    return Index(policy, curated, model, bundle)

@@ -1,4 +1,4 @@
-"""A plain answer and a verdict for every sentence of the policy (knowledge/data/sentences.yml).
+"""A plain answer and a verdict for every sentence of the policy (a bundle's sentences.yml).
 
 Whatever route leads to an answer, the reply rests on one or more policy sentences; each has an
 authored plain-language answer and verdict, so no answered question goes without one. Curated

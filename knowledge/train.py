@@ -2,12 +2,13 @@
 
 The ranker is a multinomial logistic regression over TF-IDF features (knowledge/features.py:
 words and word pairs, character 3–5-grams, synonym-table concepts) with one class per clause
-and one for "out of scope". It learns from everything in knowledge/data: the curated questions
+and one for "out of scope". It learns from everything in a policy bundle (knowledge/bundle.py;
+the one EDC_POLICY_DIR names, default policies/edc): the curated questions
 (questions.yml), the curated answers' questions and sentences (answers.yml), the per-sentence
 plain answers (sentences.yml) and the policy sentences themselves (policy.yml).
 
 Training needs scikit-learn (requirements-dev.txt); serving does not: the fitted weights are
-written to knowledge/data/ranker.json, one feature per line so a knowledge edit shows in a diff,
+written to the bundle's ranker.json, one feature per line so a knowledge edit shows in a diff,
 and knowledge/model.py scores with them in pure Python. The run is deterministic (lbfgs, no
 randomness), so the same data always gives the same file; a test retrains and compares.
 
@@ -25,9 +26,10 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from knowledge.bundle import load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
+from knowledge.errors import KnowledgeError
 from knowledge.features import Featurizer, known_words
-from knowledge.model import MODEL_FILE
 from knowledge.policy import DATA_DIR, Policy, load_policy
 from knowledge.sentences import load_sentence_answers
 
@@ -257,11 +259,11 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-def knowledge():
-    """Everything the ranker learns from, as on disk."""
-    policy = load_policy()
-    curated = load_curated(policy)
-    sentence_answers = load_sentence_answers(policy)
+def knowledge(data_dir: Path = DATA_DIR):
+    """Everything the ranker learns from, as on disk in the bundle `data_dir`."""
+    policy = load_policy(data_dir / "policy.yml")
+    curated = load_curated(policy, data_dir)
+    sentence_answers = load_sentence_answers(policy, data_dir)
     featurizer = Featurizer(curated.synonyms)
     return (
         policy,
@@ -272,9 +274,9 @@ def knowledge():
     )
 
 
-def train(settings: Settings = SETTINGS, pipeline=None) -> str:
+def train(settings: Settings = SETTINGS, pipeline=None, data_dir: Path = DATA_DIR) -> str:
     """The model file's text for the knowledge on disk (`pipeline`: already fitted on it)."""
-    policy, curated, sentence_answers, featurizer, data = knowledge()
+    policy, curated, sentence_answers, featurizer, data = knowledge(data_dir)
     if pipeline is None:
         pipeline = fit(data, featurizer, classes(policy), settings)
     vocabulary = speller_vocabulary(data, featurizer)
@@ -283,25 +285,34 @@ def train(settings: Settings = SETTINGS, pipeline=None) -> str:
     return to_json(
         pipeline,
         settings,
-        fingerprint(),
+        fingerprint(data_dir),
         vocabulary,
         situation_vectors(pipeline, situations, settings),
     )
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.config import ConfigError, load_config
+
     parser = argparse.ArgumentParser(prog="python -m knowledge.train", description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    parser.add_argument("--bundle", help="the policy bundle's directory (default: EDC_POLICY_DIR)")
     args = parser.parse_args(argv)
-    text = train()
-    current = MODEL_FILE.read_text(encoding="utf-8") if MODEL_FILE.exists() else ""
+    try:
+        bundle = load_bundle(Path(args.bundle) if args.bundle else load_config().policy_dir)
+        text = train(data_dir=bundle.root)
+    except (KnowledgeError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    model_file = bundle.model_file
+    current = model_file.read_text(encoding="utf-8") if model_file.exists() else ""
     if args.check:
         ok = current == text
         print("model file is up to date" if ok else "model file is OUT OF DATE: run make train")
         return 0 if ok else 1
-    MODEL_FILE.write_text(text, encoding="utf-8")
+    model_file.write_text(text, encoding="utf-8")
     n = text.count("\n")
-    print(f"wrote {MODEL_FILE.name}: {n} lines, {len(text.encode()) / 1024:.0f} KiB")
+    print(f"wrote {model_file}: {n} lines, {len(text.encode()) / 1024:.0f} KiB")
     return 0
 
 

@@ -9,13 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.bundle import load_bundle
 from knowledge.policy import load_policy, normalise_space
 from knowledge.search import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
-# Published material, vendored with its source noted in vendor/README.md.
+# Published material, vendored with its source noted in vendor/README.md (the policy text is in
+# its bundle, policies/edc, with its source in bundle.yml).
 VENDOR = ROOT / "vendor"
-PUBLISHED_POLICY = VENDOR / "policy" / "EDC-social-networking-policy.txt"
+BUNDLES = tuple(sorted(p.parent for p in (ROOT / "policies").glob("*/bundle.yml")))
+
+
+@pytest.fixture(scope="session")
+def bundle():
+    """The default policy bundle (EDC)."""
+    return load_bundle()
 
 
 @pytest.fixture(scope="session")

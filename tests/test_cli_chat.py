@@ -1,6 +1,6 @@
 """`python app.py chat` as a subprocess with real stdin/stdout."""
 
-from bot import strings
+from bot.engine import help_text
 from bot.forms import strings as forms_strings
 from tests.conftest import run_app
 
@@ -26,7 +26,7 @@ def test_console_answers_questions_and_commands(tmp_path, policy):
 def test_help_prints_the_help_not_the_drafts(tmp_path):
     """`help` and `/edc help` with no report open are the bot's help (the old test passed on
     "You have no unfinished reports…", which also mentions /edc report)."""
-    first_line = strings.HELP.splitlines()[0].split(" policy ")[0]
+    first_line = help_text().splitlines()[0].split(" policy ")[0]
     for command in ("help", "/edc help"):
         out = chat([command], tmp_path)
         assert first_line in out, out

@@ -1,7 +1,17 @@
-"""The policy as data reproduces the published policy: nothing dropped, nothing altered."""
+"""The policy as data reproduces the published policy: nothing dropped, nothing altered.
 
-from knowledge.policy import normalise_space, split_sentences
-from tests.conftest import PUBLISHED_POLICY
+Every bundle under policies/ is checked against its own published text; the rest of this file
+is about the EDC policy, the default bundle."""
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.bundle import Bundle, load_bundle
+from knowledge.policy import load_policy, normalise_space, split_sentences
+from knowledge.search import build_index
+from knowledge.train import fingerprint
+from tests.conftest import BUNDLES
 
 EXPECTED_IDS = ("1", "2", "3") + tuple(f"3.{n}" for n in range(1, 13))
 
@@ -10,15 +20,31 @@ def test_clause_ids_are_the_fixed_ones(policy):
     assert policy.ids == EXPECTED_IDS
 
 
-def test_joined_clauses_reproduce_the_published_text(policy):
-    published = PUBLISHED_POLICY.read_text(encoding="utf-8")
+def assert_reproduces_its_published_text(bundle: Bundle) -> None:
+    """policy.yml joined gives the published text, and every clause stands in it letter for
+    letter (curly apostrophes included)."""
+    policy = load_policy(bundle.policy_file)
+    published = bundle.published_file.read_text(encoding="utf-8")
     assert normalise_space(policy.full_text) == normalise_space(published)
-
-
-def test_every_clause_text_stands_letter_for_letter_in_the_policy(policy):
-    published = PUBLISHED_POLICY.read_text(encoding="utf-8")
     for clause in policy.clauses:
         assert clause.text in published, clause.id
+
+
+@pytest.mark.parametrize("root", BUNDLES, ids=lambda p: p.name)
+def test_each_bundle_reproduces_its_own_published_text(root: Path):
+    assert_reproduces_its_published_text(load_bundle(root))
+
+
+@pytest.mark.parametrize("root", BUNDLES, ids=lambda p: p.name)
+def test_each_bundle_loads_and_its_model_was_trained_from_its_files(root: Path):
+    bundle = load_bundle(root)
+    index = build_index(bundle=bundle)  # validates every file: quotes verbatim, one per sentence
+    assert index.bundle == bundle and bundle.example_clause in index.policy.ids
+    assert index.model.data_sha256 == fingerprint(bundle.root), f"retrain {root.name}"
+
+
+def test_the_edc_bundle_is_among_those_checked(bundle):
+    assert bundle.root in BUNDLES and bundle.published_file.name.startswith("EDC-")
 
 
 def test_sentences_join_back_to_the_clause(policy):

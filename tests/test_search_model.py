@@ -23,8 +23,8 @@ def trained():
 def test_the_committed_model_was_trained_from_the_committed_knowledge():
     committed = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert committed["data_sha256"] == train.fingerprint(), (
-        "knowledge/data changed since the ranker was trained: run `make train` "
-        "(python -m knowledge.train) and commit knowledge/data/ranker.json"
+        "policies/edc changed since the ranker was trained: run `make train` "
+        "(python -m knowledge.train) and commit policies/edc/ranker.json"
     )
 
 

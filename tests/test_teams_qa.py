@@ -34,7 +34,7 @@ def test_welcome_when_installed_in_personal_scope(teams):
     assert status == 200
     [call] = teams.connector.sent()
     assert call.conversation_id == "a:personal-29:user-1"
-    assert strings.WELCOME_TITLE in texts(call)
+    assert strings.WELCOME_TITLE.format(policy_name="Social Networking") in texts(call)
     assert "concern — tell your supervisor about a possible violation" in texts(call)
     started = [(a["data"]["action"], a["data"].get("value")) for a in actions(call)]
     assert started[:2] == [(START_FORM, "emergency_call"), (START_FORM, "policy_concern")]

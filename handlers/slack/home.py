@@ -9,6 +9,8 @@ from bot.forms.registry import Forms, current_forms
 from handlers.slack import strings
 from handlers.slack.blocks import action_id
 from handlers.slack.escape import escape
+from knowledge.bundle import Bundle, load_bundle
+from knowledge.policy import Policy, load_policy
 
 MAX_LISTED = 10
 
@@ -29,10 +31,14 @@ def home_view(
     reports: list[HomeItem] = (),
     forms: bool = False,
     registry: Forms | None = None,
+    policy: Policy | None = None,
+    bundle: Bundle | None = None,
 ) -> dict:
     """The `views.publish` view for one user; `forms`: whether modals can be opened, `registry`:
-    the forms to offer (default: those in use)."""
-    startable = (registry or current_forms()).startable
+    the forms to offer (default: those in use), `policy` and `bundle`: the policy served
+    (default: the EDC bundle's)."""
+    registry = registry or current_forms()
+    startable = registry.startable
     start = [
         _button(f.start_button, START_FORM, f.name, i, style="primary" if i == 0 else "")
         for i, f in enumerate(startable)
@@ -44,8 +50,7 @@ def home_view(
         ]
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": strings.HOME_TITLE}},
-        _section(strings.HOME_INTRO),
-        _section(strings.HOME_HOW),
+        *_about(registry, policy, bundle),
         {"type": "actions", "block_id": "home:start", "elements": start[:25]},
         {"type": "divider"},
         _section(f"*{strings.HOME_DRAFTS}*"),
@@ -56,6 +61,22 @@ def home_view(
         {"type": "context", "elements": [{"type": "mrkdwn", "text": strings.HOME_PRIVACY}]},
     ]
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def _about(registry: Forms, policy: Policy | None, bundle: Bundle | None) -> list[dict]:
+    """What the bot does, naming the served policy and the clause the report rests on."""
+    bundle = bundle or load_bundle()
+    policy = policy or load_policy(bundle.policy_file)
+    names = {
+        "policy_name": policy.name,
+        "policy_code": policy.code,
+        "example_clause": bundle.example_clause,
+        "report_clause": registry.get("emergency_call").clause,
+    }
+    return [
+        _section(strings.HOME_INTRO.format(**names)),
+        _section(strings.HOME_HOW.format(**names)),
+    ]
 
 
 def _items(items, empty: str, base: int) -> list[dict]:

@@ -24,14 +24,17 @@ CANT_DM = (
 
 # App Home
 HOME_TITLE = "EDC Policy Bot"
+# {policy_name}, {policy_code}, {example_clause}: the served policy bundle's; {report_clause}:
+# the clause the emergency-call form rests on (its form file).
 HOME_INTRO = (
-    "I answer questions about the district's staff *Social Networking policy (EDC)*, quoting it "
-    "word for word, and I walk you through the written report the policy requires after a "
-    "confidential matter was discussed by cell phone in an emergency (item 3.5)."
+    "I answer questions about the district's staff *{policy_name} policy ({policy_code})*, quoting "
+    "it word for word, and I walk you through the written report the policy requires after a "
+    "confidential matter was discussed by cell phone in an emergency (item {report_clause})."
 )
 HOME_HOW = (
     "*Ask* — type `/edc` and your question anywhere (only you see the answer), or message me "
-    "here.\n*Read* — `/edc policy` lists every clause; `/edc 3.5` shows one.\n*Report* — the "
+    "here.\n*Read* — `/edc policy` lists every clause; `/edc {example_clause}` shows one.\n"
+    "*Report* — the "
     "buttons below; `/edc help` lists the command of each report."
 )
 HOME_FILL_FORM = "{title}: fill in as one form"

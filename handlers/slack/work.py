@@ -204,7 +204,13 @@ class SlackWork:
 
     def publish_home(self, user: str) -> None:
         drafts, reports = self.home_data(user) if self.home_data else ([], [])
-        view = home_view(drafts=drafts, reports=reports, forms=self.forms)
+        view = home_view(
+            drafts=drafts,
+            reports=reports,
+            forms=self.forms,
+            policy=self.bot.policy,
+            bundle=self.bot.bundle,
+        )
         try:
             self.replier.client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:

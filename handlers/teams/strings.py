@@ -1,21 +1,22 @@
 """Staff-facing wording that exists only in Teams (the rest is in bot/strings.py)."""
 
-WELCOME_TITLE = "Hi, I'm EDC — the staff Social Networking policy assistant."
+# {policy_name}, {policy_code}, {example_clause}: the served policy bundle's (turn.py `welcome`);
 # {form_lines}: a line per form, from its form file (bot/forms/menu.py `help_lines`).
+WELCOME_TITLE = "Hi, I'm EDC — the staff {policy_name} policy assistant."
 WELCOME_PERSONAL = """\
-Ask me anything about the district's Social Networking policy (EDC), the way you'd ask a \
+Ask me anything about the district's {policy_name} policy ({policy_code}), the way you'd ask a \
 colleague — for example *can I text a student?* — and I'll quote the part of the policy that \
 answers it, word for word.
 
 *What I can do*
   policy — every clause with a one-line title
-  3.5 — one clause in full (any clause number works)
+  {example_clause} — one clause in full (any clause number works)
 {form_lines}
   help — everything I understand
 
 This chat is private between you and me."""
 WELCOME_CHANNEL = """\
-I answer questions about the district's Social Networking policy (EDC) and quote the policy \
+I answer questions about the district's {policy_name} policy ({policy_code}) and quote the policy \
 word for word. Mention me with a question — for example *@EDC can I text a student?* — and I'll \
 answer you in a private chat: answers are private to the person who asks. Reports are filed in \
 that private chat too."""

@@ -67,7 +67,7 @@ class TeamsTurns(SdkBot):
                 return
             self._remember(activity, event)
             if event.kind == "welcome":
-                await self._deliver(context, event.scope, [welcome(event.scope)])
+                await self._deliver(context, event.scope, [welcome(event.scope, self._core)])
             elif event.kind == "set_supervisor":
                 await self._deliver(context, event.scope, [self._set_supervisor(activity, event)])
             else:
@@ -180,17 +180,22 @@ def _goes_to_personal_chat(reply: Reply, scope: str) -> bool:
     return scope != "personal" and (reply.private or reply.to == "dm")
 
 
-def welcome(scope: str) -> Reply:
+def welcome(scope: str, core: Bot) -> Reply:
+    """The first message in a chat, naming the policy the core serves."""
+    names = {
+        "policy_name": core.policy.name,
+        "policy_code": core.policy.code,
+        "example_clause": core.bundle.example_clause,
+    }
+    title = Text(strings.WELCOME_TITLE.format(**names), "heading")
     if scope == "personal":
         forms = current_forms()
         lines = "\n".join(help_lines(forms, prefix="", width=0))
-        body = Text(strings.WELCOME_PERSONAL.format(form_lines=lines))
+        body = Text(strings.WELCOME_PERSONAL.format(form_lines=lines, **names))
         start = start_buttons(forms)
-        return Reply(
-            (Text(strings.WELCOME_TITLE, "heading"), body, start), kind="welcome", private=True
-        )
+        return Reply((title, body, start), kind="welcome", private=True)
     return Reply(
-        (Text(strings.WELCOME_TITLE, "heading"), Text(strings.WELCOME_CHANNEL)),
+        (title, Text(strings.WELCOME_CHANNEL.format(**names))),
         private=False,
         kind="welcome",
     )
