@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Protocol
 
 from bot import strings
@@ -11,8 +10,9 @@ from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
 from bot.commands import MAX_QUESTION_CHARS, Command, parse
 from bot.forms.menu import help_lines
 from bot.forms.registry import Forms, current_forms
+from bot.incidents import log_incident
 from bot.messages import Incoming, Reply, Text
-from bot.qa_log import MemoryQALog, QALog
+from bot.recent_questions import MemoryQALog, QALog
 from knowledge.search import Index
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,7 @@ class Bot:
         try:
             return self._handle(incoming)
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s while handling %s", incident, incoming.platform)
+            incident = log_incident(log, "while handling %s", incoming.platform)
             return [error_reply(incident)]
 
     def _handle(self, incoming: Incoming) -> list[Reply]:

@@ -20,9 +20,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Config
 from bot.engine import Bot
 from bot.seen import Seen
-from handlers.slack.delivery import DirectChannels, Replier
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.notifier import SlackNotifier
+from handlers.slack.replies import DirectChannels, Replier
 from handlers.slack.supervisor import Members, check_channel
 from handlers.slack.work import WORKERS, SlackWork, TaskRunner, UserQueues
 

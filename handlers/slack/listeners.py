@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import uuid
 
 from bot.forms.menu import OPEN_FORM
+from bot.incidents import log_incident
 from bot.messages import Action
 from bot.seen import Seen
 from handlers.slack import dedupe, inbound, strings
@@ -119,14 +119,7 @@ class SlackListeners:
         self.forms.submit(ack, body, self._send_dm)
 
     def on_error(self, error: Exception, body: dict) -> None:
-        incident = uuid.uuid4().hex[:8]
-        log.error(
-            "incident %s in a Slack listener (%s): %r",
-            incident,
-            body.get("type"),
-            error,
-            exc_info=error,
-        )
+        log_incident(log, "in a Slack listener (%s): %r", body.get("type"), error, exc_info=error)
 
     def _first_event(self, body: dict) -> bool:
         key = dedupe.event_key(body)

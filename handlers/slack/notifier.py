@@ -29,7 +29,7 @@ from bot.messages import Fields, Reply
 from bot.notify import DeliveryError, Posted
 from handlers.slack import strings
 from handlers.slack.blocks import render
-from handlers.slack.delivery import POST_OPTIONS, DirectChannels
+from handlers.slack.replies import POST_OPTIONS, DirectChannels
 
 log = logging.getLogger(__name__)
 

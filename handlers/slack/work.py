@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,10 +25,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot import strings as core_strings
 from bot.engine import Bot
+from bot.incidents import log_incident
 from handlers.slack import strings
-from handlers.slack.delivery import Replier
 from handlers.slack.home import home_view
 from handlers.slack.inbound import Origin
+from handlers.slack.replies import Replier
 from handlers.slack.supervisor import Members
 from handlers.slack.tasks import Task
 
@@ -75,7 +75,7 @@ class UserQueues:
             try:
                 job()
             except Exception:  # keep the queue alive; the incident id is in the log
-                log.exception("incident %s in a Slack background job", uuid.uuid4().hex[:8])
+                log_incident(log, "in a Slack background job")
             finally:
                 with self._lock:
                     self._jobs -= 1
@@ -161,8 +161,7 @@ class SlackWork:
         try:
             self._run(task)
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s in a Slack %s task", incident, task.kind)
+            incident = log_incident(log, "in a Slack %s task", task.kind)
             if task.origin is not None:
                 self.replier.note(task.origin, core_strings.ERROR.format(incident=incident))
 
