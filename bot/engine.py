@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot import strings
+from bot import actions, strings
 from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
 from bot.commands import MAX_QUESTION_CHARS, Command, parse
 from bot.forms.menu import help_lines
@@ -137,18 +137,18 @@ class Bot:
     def _action(self, incoming: Incoming) -> list[Reply]:
         action = incoming.action
         key = user_key(incoming)
-        if action.name == "clause.show":
+        if action.name == actions.SHOW_CLAUSE:
             return [self._clause(action.value)]
-        if action.name == "answer.share":
+        if action.name == actions.SHARE_ANSWER:
             asked = self.qa_log.get(action.value)
             if asked is None or not asked.result.answered:
                 return [_note(strings.SHARE_GONE)]
             reply = answer_reply(self.policy, asked.result, answer_ref=asked.ref, shared=True)
             return [reply]
-        if action.name == "feedback.up":
+        if action.name == actions.FEEDBACK_UP:
             self.qa_log.feedback(action.value, key, "up")
             return [_note(strings.FEEDBACK_THANKS)]
-        if action.name == "feedback.down":
+        if action.name == actions.FEEDBACK_DOWN:
             self.qa_log.feedback(action.value, key, "down")
             self._awaiting_comment[key] = action.value
             return [_note(strings.FEEDBACK_ASK)]

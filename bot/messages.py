@@ -62,11 +62,6 @@ class Button:
     style: str = ""  # "" | "primary" | "danger"
 
 
-# Actions a surface may leave out when it has no way to honour them: "answer.share" (post the
-# answer publicly; Teams answers in place) and "form.open" (the whole form at once: a Slack modal).
-OPTIONAL_ACTIONS = frozenset({"answer.share", "form.open"})
-
-
 @dataclass(frozen=True)
 class Buttons:
     buttons: tuple[Button, ...]

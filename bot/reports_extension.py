@@ -30,11 +30,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import actions
 from bot.commands import Command, parse
 from bot.engine import Bot, user_key
 from bot.forms import strings
 from bot.forms.dialog import Dialog, Settings, Turn
-from bot.forms.menu import OPEN_FORM, form_to_start
+from bot.forms.menu import form_to_start
 from bot.forms.registry import current_forms
 from bot.forms.spec import FormSpec, load_form
 from bot.forms.state import REVIEW, DialogState
@@ -42,7 +43,7 @@ from bot.forms.validators import Context, check
 from bot.messages import Button, Buttons, Incoming, Reply, Text
 from bot.records import Records
 from bot.records.models import Draft, Report, Submission
-from bot.supervisor_cards import ACTION_ACK, ACTION_VIEW, Cards, reminder
+from bot.supervisor_cards import Cards, reminder
 from bot.timeparse import describe
 
 NUMBER = re.compile(r"^[A-Z]+(?:-[A-Z])?-\d{4}-\d{4,}(?:-A\d+)?$")
@@ -261,12 +262,12 @@ class ReportsExtension:
         start = form_to_start(action, current_forms())
         if start is not None:
             return self._start(incoming, start.name, self.records.drafts.open_for(key))
-        if action.name in (ACTION_ACK, ACTION_VIEW):
+        if action.name in actions.SUPERVISOR:
             return self._supervise(incoming, action.name.partition(".")[2], action.value)
-        if action.name == "form.submit":
+        if action.name == actions.SUBMIT_FORM:
             result = self.submit_form(incoming, action.value, action.values)
             return list(result.replies) or [_note(_errors_text(result.errors))]
-        if action.name == "report.new":
+        if action.name == actions.START_OVER:
             draft = self.records.drafts.open_for(key)
             if draft is None:
                 wanted = action.value or current_forms().startable[0].name
@@ -274,7 +275,7 @@ class ReportsExtension:
             if action.value and action.value != draft.form:
                 return self._start_over(incoming, draft, action.value)
             return self._start_over(incoming, draft)
-        if not action.name.startswith("dialog.") and action.name != "report.resume":
+        if action.name not in actions.DIALOG and action.name != actions.RESUME:
             return None
         draft = self.records.drafts.open_for(key)
         if draft is None:
@@ -285,32 +286,32 @@ class ReportsExtension:
 
     def _button(self, dialog: Dialog, state: DialogState, name: str, value: str) -> Turn:
         now = self.clock()
-        if name == "dialog.answer":
+        if name == actions.ANSWER:
             target, _, answer = value.partition("=")
             return (
                 dialog.answer(state, answer, now)
                 if target == state.step
                 else self._stale(dialog, state, now)
             )
-        if name == "dialog.skip":
+        if name == actions.SKIP:
             return (
                 dialog.skip(state, now) if value == state.step else self._stale(dialog, state, now)
             )
-        if name == "dialog.edit":
+        if name == actions.EDIT:
             return dialog.edit(state, value, now)
-        if name == "dialog.cancel_confirm":
+        if name == actions.CANCEL_CONFIRM:
             return dialog.confirm_cancel(state, value == "yes", now)
-        if name == "dialog.pending":
+        if name == actions.PENDING:
             if not state.pending:
                 return self._stale(dialog, state, now)
             return dialog.answer(state, value, now)
         simple = {
-            "dialog.back": dialog.back,
-            "dialog.status": dialog.status,
-            "dialog.help": dialog.help,
-            "dialog.submit": dialog.submit,
-            "dialog.cancel": dialog.cancel,
-            "report.resume": dialog.resume,
+            actions.BACK: dialog.back,
+            actions.STATUS: dialog.status,
+            actions.HELP: dialog.help,
+            actions.SUBMIT: dialog.submit,
+            actions.CANCEL: dialog.cancel,
+            actions.RESUME: dialog.resume,
         }
         return simple.get(name, dialog.resume)(state, now)
 
@@ -399,7 +400,9 @@ class ReportsExtension:
         parts = list(turn.parts)
         if form.modal and not context:  # an addendum belongs to its report: step by step only
             # Surfaces that can show the whole form at once (a Slack modal) offer it; others omit it.
-            parts.append(Buttons((Button(strings.BUTTON_WHOLE_FORM, OPEN_FORM, form.name),)))
+            parts.append(
+                Buttons((Button(strings.BUTTON_WHOLE_FORM, actions.OPEN_FORM, form.name),))
+            )
         return self._dialog_replies(incoming, parts, title=dialog.title(turn.state))
 
     def _start_over(self, incoming: Incoming, draft: Draft, form_name: str = "") -> list[Reply]:
@@ -441,8 +444,8 @@ class ReportsExtension:
         )
         buttons = Buttons(
             (
-                Button(strings.BUTTON_RESUME, "report.resume", draft.id, style="primary"),
-                Button(strings.BUTTON_START_OVER, "report.new", wanted),
+                Button(strings.BUTTON_RESUME, actions.RESUME, draft.id, style="primary"),
+                Button(strings.BUTTON_START_OVER, actions.START_OVER, wanted),
             )
         )
         return self._dialog_replies(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.actions import START_FORM
 from bot.forms import strings
-from bot.forms.menu import START_FORM
 from bot.messages import Fields, Incoming
 from handlers.console_notifier import LOG_NAME
 from tests.report_support import CONTENT, REPORT_ANSWERS, make_core, press, say

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.forms.menu import OPEN_FORM, START_FORM
+from bot.actions import OPEN_FORM, RESUME, START_FORM
 from bot.forms.registry import Forms, current_forms
 from handlers.slack import strings
 from handlers.slack.blocks import action_id
@@ -104,7 +104,7 @@ def records_home_data(records, *, timezone: str):
                 HomeItem(
                     label=draft.form.replace("_", " ").capitalize(),
                     status=f"started {describe(draft.created_at, tz)}",
-                    action="report.resume",
+                    action=RESUME,
                     value=draft.id,
                 )
             )

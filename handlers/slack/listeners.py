@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import re
 
-from bot.forms.menu import OPEN_FORM
+from bot import actions
 from bot.incidents import log_incident
 from bot.messages import Action
 from bot.seen import Seen
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 COMMAND = "/edc"
 EVENTS = ("app_home_opened", "app_mention", "message")  # what manifest.yml subscribes to
 IGNORED_ACTIONS = frozenset({"picker.date", "picker.time"})  # read later from state.values
-ANSWER_ACTION = "dialog.answer"  # the core's "this field = this value" (value "field=value")
 _OURS = re.compile("^" + re.escape(ACTION_PREFIX))
 
 
@@ -89,7 +88,7 @@ class SlackListeners:
             ack()
             log.info("ignored a repeated click on %s", name)
             return
-        if name == OPEN_FORM and self.forms is not None:
+        if name == actions.OPEN_FORM and self.forms is not None:
             ack()
             self.forms.open(body, action)  # now: the trigger_id dies 3 s after the click
             return
@@ -108,7 +107,7 @@ class SlackListeners:
                 return
             field = action.get("value", "")
             incoming = dataclasses.replace(
-                incoming, action=Action(ANSWER_ACTION, f"{field}={typed}")
+                incoming, action=Action(actions.ANSWER, f"{field}={typed}")
             )
         self.runner.submit(Task("act", origin.user_id, incoming=incoming, origin=origin, name=name))
 

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk.errors import SlackApiError
 
+from bot import actions
 from bot import strings as core_strings
 from bot.engine import Bot
 from bot.incidents import log_incident
@@ -132,7 +133,7 @@ class _Slots:
                 self._free += 1
 
 
-SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
+SUPERVISOR_ACTIONS = actions.SUPERVISOR  # supervisor channel members only
 
 
 class SlackWork:
