@@ -30,10 +30,6 @@ def help_text(forms: Forms | None = None) -> str:
     return strings.HELP.format(form_lines="\n".join(lines))
 
 
-def user_key(incoming: Incoming) -> str:
-    return f"{incoming.platform}:{incoming.user_id}"
-
-
 class Bot:
     def __init__(self, *, index: Index, qa_log: QALog | None = None) -> None:
         self.index = index
@@ -62,7 +58,7 @@ class Bot:
 
     def respond(self, incoming: Incoming, command: Command) -> list[Reply]:
         """The Q&A commands; extensions call this for a policy question asked mid-dialog."""
-        key = user_key(incoming)
+        key = incoming.user.key
         if command.name == "question" and key in self._awaiting_comment:
             ref = self._awaiting_comment.pop(key)
             self.qa_log.feedback(ref, key, "comment", command.arg)
@@ -86,7 +82,7 @@ class Bot:
         if not any(ch.isalnum() for ch in command.arg):
             return [_note(strings.NO_WORDS)]
         result = self.index.search(command.arg[:MAX_QUESTION_CHARS])
-        ref = self.qa_log.record(user_key(incoming), result)
+        ref = self.qa_log.record(incoming.user.key, result)
         reply = (answer_reply if result.answered else decline_reply)(
             self.policy, result, answer_ref=ref
         )
@@ -136,7 +132,7 @@ class Bot:
 
     def _action(self, incoming: Incoming) -> list[Reply]:
         action = incoming.action
-        key = user_key(incoming)
+        key = incoming.user.key
         if action.name == actions.SHOW_CLAUSE:
             return [self._clause(action.value)]
         if action.name == actions.SHARE_ANSWER:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
 
+from bot.users import UserRef
+
 
 @dataclass(frozen=True)
 class Action:
@@ -28,6 +30,11 @@ class Incoming:
     is_private: bool = True  # a DM / personal chat / the console
     user_name: str = ""
     action: Action | None = None
+
+    @property
+    def user(self) -> UserRef:
+        """Who sent it, as the records key them."""
+        return UserRef(self.platform, self.user_id)
 
 
 # ---- reply parts --------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from bot import actions
 from bot.commands import Command, parse
-from bot.engine import Bot, user_key
+from bot.engine import Bot
 from bot.forms import strings
 from bot.forms.dialog import Dialog, Settings, Turn
 from bot.forms.menu import form_to_start
@@ -99,7 +99,7 @@ class ReportsExtension:
     # ---- the Extension protocol -----------------------------------------------------------
 
     def handle(self, incoming: Incoming, command: Command) -> list[Reply] | None:
-        key = user_key(incoming)
+        key = incoming.user.key
         with self._lock(key):
             if incoming.action is not None:
                 return self._action(incoming)
@@ -121,11 +121,11 @@ class ReportsExtension:
         nothing and say nothing new: it returns the earlier report's number, no replies."""
         form = load_form(form_name)
         now = self.clock()
-        draft_id = _submission_draft(user_key(incoming), idempotency_key)
+        draft_id = _submission_draft(incoming.user.key, idempotency_key)
         earlier = self.records.drafts.get(draft_id) if draft_id else None
         if earlier is not None and earlier.status == "submitted":
             return FormResult(report_number=earlier.report_number)
-        dialog = self._dialog(form, user_key(incoming))
+        dialog = self._dialog(form, incoming.user.key)
         state = DialogState(form=form.name, step="", started_at=_iso(now))
         errors: dict[str, str] = {}
         for spec in form.fields:  # in order: the clock field decides whether a delay reason applies
@@ -150,7 +150,7 @@ class ReportsExtension:
             return FormResult(errors=errors)
         state.step = REVIEW
         draft = self.records.drafts.create(
-            user_key=user_key(incoming),
+            user_key=incoming.user.key,
             platform=incoming.platform,
             state=state,
             now=now,
@@ -163,7 +163,7 @@ class ReportsExtension:
 
     def welcome_back(self, incoming: Incoming) -> list[Reply]:
         """On start-up (the console): where this user was, if they have an open draft."""
-        draft = self.records.drafts.open_for(user_key(incoming))
+        draft = self.records.drafts.open_for(incoming.user.key)
         if draft is None:
             return []
         dialog = self._dialog(load_form(draft.form), draft.user_key)
@@ -183,7 +183,7 @@ class ReportsExtension:
     # ---- typed messages -------------------------------------------------------------------
 
     def _text(self, incoming: Incoming, command: Command) -> list[Reply] | None:
-        key = user_key(incoming)
+        key = incoming.user.key
         if command.name in ("ack", "view"):
             return self._supervise(incoming, command.name, command.arg)
         if command.name == "form" and load_form(command.form).amends_report:
@@ -258,7 +258,7 @@ class ReportsExtension:
 
     def _action(self, incoming: Incoming) -> list[Reply] | None:
         action = incoming.action
-        key = user_key(incoming)
+        key = incoming.user.key
         start = form_to_start(action, current_forms())
         if start is not None:
             return self._start(incoming, start.name, self.records.drafts.open_for(key))
@@ -391,11 +391,11 @@ class ReportsExtension:
         form = load_form(form_name)
         if draft is not None:
             return self._offer_resume(incoming, draft, form_name, context or {})
-        dialog = self._dialog(form, user_key(incoming))
+        dialog = self._dialog(form, incoming.user.key)
         now = self.clock()
         turn = dialog.start(now, context)
         self.records.drafts.create(
-            user_key=user_key(incoming), platform=incoming.platform, state=turn.state, now=now
+            user_key=incoming.user.key, platform=incoming.platform, state=turn.state, now=now
         )
         parts = list(turn.parts)
         if form.modal and not context:  # an addendum belongs to its report: step by step only
@@ -457,9 +457,9 @@ class ReportsExtension:
         if not NUMBER.match(number):
             return [_note(strings.ADDENDUM_WHICH)]
         report = self.records.reports.get(number)
-        if report is None or report.user_key != user_key(incoming) or report.amends:
+        if report is None or report.user_key != incoming.user.key or report.amends:
             return [_note(strings.ADDENDUM_UNKNOWN.format(number=number))]
-        draft = self.records.drafts.open_for(user_key(incoming))
+        draft = self.records.drafts.open_for(incoming.user.key)
         return self._start(incoming, form_name, draft, {"amends": number})
 
     def _drafts(self, key: str) -> list[Reply]:
@@ -501,20 +501,20 @@ class ReportsExtension:
             return [_note(strings.ACK_UNKNOWN.format(number=number))]
         if verb == "view":
             report = self.records.reports.read(
-                number, actor=user_key(incoming), via="chat", now=self.clock()
+                number, actor=incoming.user.key, via="chat", now=self.clock()
             )
             return [self.cards.full_view(report)]
         return [self._acknowledge(incoming, number)]
 
     def _acknowledge(self, incoming: Incoming, number: str) -> Reply:
         report = self.records.reports.get(number)
-        if report.user_key == user_key(incoming):
+        if report.user_key == incoming.user.key:
             return _note(strings.ACK_OWN.format(number=number))
         notices = [("update", p.platform, p.destination) for p in self.records.outbox.posts(number)]
         notices.append(("notice", report.platform, report.user_id))
         report, first = self.records.reports.acknowledge(
             number,
-            by_key=user_key(incoming),
+            by_key=incoming.user.key,
             by_name=incoming.user_name or incoming.user_id,
             now=self.clock(),
             notices=notices,

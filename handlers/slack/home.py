@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.actions import OPEN_FORM, RESUME, START_FORM
 from bot.forms.registry import Forms, current_forms
+from bot.users import UserRef
 from handlers.slack import strings
 from handlers.slack.blocks import action_id
 from handlers.slack.escape import escape
@@ -96,7 +97,7 @@ def records_home_data(records, *, timezone: str):
     tz = ZoneInfo(timezone)
 
     def data(user_id: str) -> tuple[list[HomeItem], list[HomeItem]]:
-        key = f"slack:{user_id}"
+        key = UserRef("slack", user_id).key
         drafts = []
         draft = records.drafts.open_for(key)
         if draft is not None:
