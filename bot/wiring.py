@@ -22,7 +22,7 @@ from bot.messages import Incoming
 from bot.notify import Notifier
 from bot.outbox_worker import DeliveryWorker, Route
 from bot.records import Records
-from bot.reports_extension import ReportsExtension
+from bot.reports import ReportsExtension
 from bot.supervisor_cards import Cards
 
 

@@ -2,7 +2,7 @@
 
 Each method takes a DialogState and returns a `Turn`: the new state, the parts to show, and an
 outcome ("submit" when the user confirmed the review, "cancelled" when they confirmed cancel).
-Nothing here stores or sends anything; bot/reports_extension.py saves the state after every
+Nothing here stores or sends anything; bot/reports/turns.py saves the state after every
 turn and acts on outcomes. The next question is always the first visible field not yet answered,
 so back, edit and conditional fields (the delay reason) need no bookkeeping of their own.
 """
