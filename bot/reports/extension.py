@@ -13,10 +13,9 @@ from bot.engine import Bot
 from bot.forms.dialog import Settings
 from bot.messages import Incoming, Reply
 from bot.records import Records
-from bot.records.models import Draft
 from bot.reports.addenda import Addenda
 from bot.reports.drafts import Drafts
-from bot.reports.filing import Filing, FormResult
+from bot.reports.filing import Filing
 from bot.reports.routing import Router
 from bot.reports.services import Services
 from bot.reports.supervision import Supervision
@@ -58,6 +57,10 @@ class ReportsExtension:
             addenda=Addenda(self.services, self.drafts),
             supervision=Supervision(self.services),
         )
+        # What the adapters (a Slack modal, the console) and the outbox worker call directly.
+        self.submit_form = self.filing.submit_form
+        self.welcome_back = self.drafts.welcome_back
+        self.draft_reminder = self.drafts.reminder
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -65,25 +68,6 @@ class ReportsExtension:
         """The Extension protocol: the replies, or None when the message is not for a form."""
         with self._lock(incoming.user.key):
             return self._router.route(incoming, command)
-
-    def submit_form(
-        self,
-        incoming: Incoming,
-        form_name: str,
-        values: dict[str, str],
-        *,
-        idempotency_key: str = "",
-    ) -> FormResult:
-        """A whole form at once (Slack modal, Teams card): see Filing.submit_form."""
-        return self.filing.submit_form(incoming, form_name, values, idempotency_key=idempotency_key)
-
-    def welcome_back(self, incoming: Incoming) -> list[Reply]:
-        """On start-up (the console): where this user was, if they have an open draft."""
-        return self.drafts.welcome_back(incoming)
-
-    def draft_reminder(self, draft: Draft, now: datetime) -> Reply:
-        """The reminder the outbox worker sends for a draft left idle."""
-        return self.drafts.reminder(draft, now)
 
     def _lock(self, key: str) -> threading.Lock:
         """One turn at a time per user: two quick messages must not race on one draft."""
