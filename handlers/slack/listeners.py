@@ -109,7 +109,7 @@ class SlackListeners:
             incoming = dataclasses.replace(
                 incoming, action=Action(actions.ANSWER, f"{field}={typed}")
             )
-        self.runner.submit(Task("act", origin.user_id, incoming=incoming, origin=origin, name=name))
+        self.runner.submit(Task("answer", origin.user_id, incoming=incoming, origin=origin))
 
     def on_view_submission(self, ack, body: dict) -> None:
         if self.forms is None:

@@ -157,7 +157,7 @@ class SlackWork:
                 self.replier.note(task.origin, core_strings.ERROR.format(incident=incident))
 
     def _run(self, task: Task) -> None:
-        if task.kind == "answer" or task.kind == "act":
+        if task.kind == "answer":
             self._answer(task.incoming, task.origin)
         elif task.kind == "home":
             self.publish_home(task.user)
