@@ -3,6 +3,8 @@ None when it is not theirs (the bot's Q&A answers it then)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import actions
 from bot.commands import Command
 from bot.forms import strings
@@ -21,23 +23,14 @@ from bot.reports.turns import DIALOG_COMMANDS, Turns
 _SUPERVISOR_VERBS = {actions.ACKNOWLEDGE: ACK, actions.VIEW: VIEW}
 
 
+@dataclass(frozen=True, kw_only=True)
 class Router:
-    def __init__(
-        self,
-        *,
-        services: Services,
-        drafts: Drafts,
-        turns: Turns,
-        filing: Filing,
-        addenda: Addenda,
-        supervision: Supervision,
-    ) -> None:
-        self.services = services
-        self.drafts = drafts
-        self.turns = turns
-        self.filing = filing
-        self.addenda = addenda
-        self.supervision = supervision
+    services: Services
+    drafts: Drafts
+    turns: Turns
+    filing: Filing
+    addenda: Addenda
+    supervision: Supervision
 
     def route(self, incoming: Incoming, command: Command) -> list[Reply] | None:
         if incoming.action is not None:
