@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import strings
+from bot import actions, strings
 from bot.forms.menu import start_button
 from bot.forms.registry import current_forms
 from bot.messages import Button, Buttons, Footer, Quote, Reply, Text, Verdict
@@ -123,12 +123,14 @@ def _related(policy: Policy, result: SearchResult, clause: Clause) -> list[str]:
 
 
 def _clause_button(policy: Policy, clause_id: str) -> Button:
-    return Button(f"{clause_id} {policy.clause(clause_id).title}", "clause.show", clause_id)
+    return Button(f"{clause_id} {policy.clause(clause_id).title}", actions.SHOW_CLAUSE, clause_id)
 
 
 def _feedback_buttons(answer_ref: str, *, share: bool = True) -> tuple[Button, ...]:
     buttons = (
-        Button(strings.BUTTON_HELPFUL, "feedback.up", answer_ref),
-        Button(strings.BUTTON_NOT_HELPFUL, "feedback.down", answer_ref),
+        Button(strings.BUTTON_HELPFUL, actions.FEEDBACK_UP, answer_ref),
+        Button(strings.BUTTON_NOT_HELPFUL, actions.FEEDBACK_DOWN, answer_ref),
     )
-    return ((Button(strings.BUTTON_SHARE, "answer.share", answer_ref),) if share else ()) + buttons
+    return (
+        (Button(strings.BUTTON_SHARE, actions.SHARE_ANSWER, answer_ref),) if share else ()
+    ) + buttons

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Protocol
 
-from bot import strings
+from bot import actions, strings
 from bot.answers import answer_reply, clause_reply, decline_reply, toc_reply
 from bot.commands import MAX_QUESTION_CHARS, Command, parse
 from bot.forms.menu import help_lines
 from bot.forms.registry import Forms, current_forms
+from bot.incidents import log_incident
 from bot.messages import Incoming, Reply, Text
-from bot.qa_log import MemoryQALog, QALog
+from bot.recent_questions import MemoryQALog, QALog
 from knowledge.bundle import Bundle, load_bundle
 from knowledge.policy import Policy, load_policy
 from knowledge.search import Index
@@ -41,10 +41,6 @@ def help_text(
     )
 
 
-def user_key(incoming: Incoming) -> str:
-    return f"{incoming.platform}:{incoming.user_id}"
-
-
 class Bot:
     def __init__(self, *, index: Index, qa_log: QALog | None = None) -> None:
         self.index = index
@@ -59,8 +55,7 @@ class Bot:
         try:
             return self._handle(incoming)
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s while handling %s", incident, incoming.platform)
+            incident = log_incident(log, "while handling %s", incoming.platform)
             return [error_reply(incident)]
 
     def _handle(self, incoming: Incoming) -> list[Reply]:
@@ -75,7 +70,7 @@ class Bot:
 
     def respond(self, incoming: Incoming, command: Command) -> list[Reply]:
         """The Q&A commands; extensions call this for a policy question asked mid-dialog."""
-        key = user_key(incoming)
+        key = incoming.user.key
         if command.name == "question" and key in self._awaiting_comment:
             ref = self._awaiting_comment.pop(key)
             self.qa_log.feedback(ref, key, "comment", command.arg)
@@ -99,7 +94,7 @@ class Bot:
         if not any(ch.isalnum() for ch in command.arg):
             return [_note(strings.NO_WORDS)]
         result = self.index.search(command.arg[:MAX_QUESTION_CHARS])
-        ref = self.qa_log.record(user_key(incoming), result)
+        ref = self.qa_log.record(incoming.user.key, result)
         reply = (answer_reply if result.answered else decline_reply)(
             self.policy, result, answer_ref=ref
         )
@@ -153,19 +148,19 @@ class Bot:
 
     def _action(self, incoming: Incoming) -> list[Reply]:
         action = incoming.action
-        key = user_key(incoming)
-        if action.name == "clause.show":
+        key = incoming.user.key
+        if action.name == actions.SHOW_CLAUSE:
             return [self._clause(action.value)]
-        if action.name == "answer.share":
+        if action.name == actions.SHARE_ANSWER:
             asked = self.qa_log.get(action.value)
             if asked is None or not asked.result.answered:
                 return [_note(strings.SHARE_GONE)]
             reply = answer_reply(self.policy, asked.result, answer_ref=asked.ref, shared=True)
             return [reply]
-        if action.name == "feedback.up":
+        if action.name == actions.FEEDBACK_UP:
             self.qa_log.feedback(action.value, key, "up")
             return [_note(strings.FEEDBACK_THANKS)]
-        if action.name == "feedback.down":
+        if action.name == actions.FEEDBACK_DOWN:
             self.qa_log.feedback(action.value, key, "down")
             self._awaiting_comment[key] = action.value
             return [_note(strings.FEEDBACK_ASK)]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
 
+from bot.users import UserRef
+
 
 @dataclass(frozen=True)
 class Action:
@@ -28,6 +30,11 @@ class Incoming:
     is_private: bool = True  # a DM / personal chat / the console
     user_name: str = ""
     action: Action | None = None
+
+    @property
+    def user(self) -> UserRef:
+        """Who sent it, as the records key them."""
+        return UserRef(self.platform, self.user_id)
 
 
 # ---- reply parts --------------------------------------------------------------------------
@@ -60,11 +67,6 @@ class Button:
     action: str
     value: str = ""
     style: str = ""  # "" | "primary" | "danger"
-
-
-# Actions a surface may leave out when it has no way to honour them: "answer.share" (post the
-# answer publicly; Teams answers in place) and "form.open" (the whole form at once: a Slack modal).
-OPTIONAL_ACTIONS = frozenset({"answer.share", "form.open"})
 
 
 @dataclass(frozen=True)

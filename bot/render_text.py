@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from bot.forms.menu import START_FORM
+from bot import actions
 from bot.forms.registry import current_forms
 from bot.messages import Button, Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
 
@@ -19,10 +19,10 @@ WIDTH = 96
 # A button's typed equivalent, by action; "{value}" is the button's value, "{command}" the
 # command of the form it names.
 TYPED = {
-    "clause.show": "/edc {value}",
-    START_FORM: "/edc {command}",
-    "report.ack": "/edc ack {value}",
-    "report.view": "/edc view {value}",
+    actions.SHOW_CLAUSE: "/edc {value}",
+    actions.START_FORM: "/edc {command}",
+    actions.ACKNOWLEDGE: "/edc ack {value}",
+    actions.VIEW: "/edc view {value}",
 }
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
@@ -104,7 +104,7 @@ def _fit_line(line: str, columns: int) -> str:
 
 
 def _typed(button: Button) -> str:
-    form = current_forms().find(button.value) if button.action == START_FORM else None
+    form = current_forms().find(button.value) if button.action == actions.START_FORM else None
     return TYPED[button.action].format(value=button.value, command=form.command if form else "")
 
 

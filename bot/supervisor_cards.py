@@ -10,14 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot import actions
 from bot.forms import strings
 from bot.forms.spec import FormError, FormSpec, load_form
 from bot.messages import Button, Buttons, Fields, Footer, Part, Reply, Text
 from bot.records.models import Report
 from bot.timeparse import describe, elapsed
-
-ACTION_ACK = "report.ack"
-ACTION_VIEW = "report.view"
 
 
 class Cards:
@@ -111,9 +109,9 @@ class Cards:
     def _actions(self, report: Report) -> list[Part]:
         if report.acknowledgement:
             return [self._acked(report)]
-        buttons = [Button(strings.BUTTON_ACK, ACTION_ACK, report.number, style="primary")]
+        buttons = [Button(strings.BUTTON_ACK, actions.ACKNOWLEDGE, report.number, style="primary")]
         if self.mode == "summary":
-            buttons.append(Button(strings.BUTTON_VIEW, ACTION_VIEW, report.number))
+            buttons.append(Button(strings.BUTTON_VIEW, actions.VIEW, report.number))
         return [Buttons(tuple(buttons))]
 
     def _acked(self, report: Report) -> Part:

@@ -16,13 +16,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.delivery import DeliveryWorker, Route
 from bot.engine import Bot
 from bot.forms.registry import use_forms
 from bot.messages import Incoming
 from bot.notify import Notifier
+from bot.outbox_worker import DeliveryWorker, Route
 from bot.records import Records
-from bot.reports_extension import ReportsExtension
+from bot.reports import ReportsExtension
 from bot.supervisor_cards import Cards
 
 

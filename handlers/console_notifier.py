@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot import actions
 from bot.forms.strings import CARD_FIELDS
 from bot.messages import Buttons, Fields, Reply
 from bot.notify import DeliveryError, Posted
@@ -29,7 +30,7 @@ from bot.render_text import render
 CHANNEL = "supervisors"  # the console's one supervisor channel
 LOG_NAME = "supervisor-channel.log"
 _MARK = re.compile(r"^=== .* key=(\S+)$", re.MULTILINE)
-_TYPED = {"report.ack": "/edc ack {value}", "report.view": "/edc view {value}"}
+_TYPED = {actions.ACKNOWLEDGE: "/edc ack {value}", actions.VIEW: "/edc view {value}"}
 TYPE_HINT = "  (type {commands})"
 
 

@@ -22,12 +22,12 @@ import logging
 import re
 import signal
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
+from bot.incidents import log_incident
 from handlers.log_limit import limit_repeated_logs
 
 log = logging.getLogger(__name__)
@@ -203,8 +203,7 @@ async def _error_boundary(request: web.Request, handler):
             response.headers["Allow"] = exc.headers["Allow"]
         return response
     except Exception:
-        incident = uuid.uuid4().hex[:8]
-        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        incident = log_incident(log, "on %s %s", request.method, request.path)
         return web.json_response({"error": "internal error", "incident": incident}, status=500)
 
 

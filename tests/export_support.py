@@ -21,7 +21,7 @@ def file_report(
     the helper does not depend on the order of the questions; a replacement with a newline
     answers two questions). Returns the report number."""
     if at is not None:
-        core.reports.clock = lambda: at
+        core.reports.services.clock = lambda: at
     answers = [
         line
         for answer in REPORT_ANSWERS

@@ -394,7 +394,7 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
     delivery to the supervisor channel — wired as app.py wires it."""
     from bot.engine import Bot
     from handlers.http_server import build_web_app
-    from handlers.slack.bolt_app import build_slack, slack_supervisor_check
+    from handlers.slack.bolt_app import build_slack
     from handlers.slack.surface import SlackSurface
 
     loop = LoopThread()
@@ -416,9 +416,7 @@ def serve_app(index, *, database=None, **config_extra) -> Served:
         bot = Bot(index=index)
     adapter = build_slack(config, bot, core=core)
     if core is not None:
-        surface = SlackSurface(
-            adapter=adapter, socket=False, may_acknowledge=slack_supervisor_check(config)
-        )
+        surface = SlackSurface(adapter=adapter, socket=False)
         core.add_surface(surface)  # as app.py registers it
         core.start()
     runner, port = loop.run(start_site(build_web_app(config, slack=adapter)))

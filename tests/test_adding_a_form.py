@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from bot.forms.menu import START_FORM
+from bot.actions import START_FORM
 from bot.forms.registry import BUILT_IN, use_forms
 from handlers.console_notifier import LOG_NAME
 from tests.conftest import ROOT, run_app

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from bot.forms.menu import START_FORM
+from bot.actions import START_FORM
 from bot.messages import Button, Buttons, Reply, Text
 from bot.render_text import fit, render
 from handlers import console

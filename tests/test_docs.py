@@ -74,10 +74,10 @@ def test_every_chat_command_is_documented():
     from bot.commands import WORD_COMMANDS
     from bot.engine import help_text
     from bot.forms.strings import DIALOG_HELP
-    from bot.reports_extension import START_OVER
+    from bot.reports.drafts import START_OVER_WORDS
     from handlers.teams.manifest import command_lists
 
-    words = {*WORD_COMMANDS, *START_OVER}
+    words = {*WORD_COMMANDS, *START_OVER_WORDS}
     teams = command_lists(load_forms(BUILT_IN)).values()
     words |= {w for commands in teams for w, _ in commands if not w.endswith("?")}
     words |= set(re.findall(r"^  (\w+)\b", DIALOG_HELP, flags=re.MULTILINE))  # its command column

@@ -3,8 +3,8 @@
 import pytest
 
 from bot import strings
+from bot.actions import START_FORM
 from bot.engine import Bot
-from bot.forms.menu import START_FORM
 from bot.messages import Action, Buttons, Footer, Incoming, Quote, Text, Verdict
 from bot.render_text import render
 

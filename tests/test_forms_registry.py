@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.forms.menu import START_FORM, form_to_start, help_lines, start_buttons
+from bot.actions import START_FORM
+from bot.forms.menu import form_to_start, help_lines, start_buttons
 from bot.forms.registry import BUILT_IN, load_forms
 from bot.forms.spec import FormError
 from bot.messages import Action

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.actions import START_FORM
 from bot.forms import strings
-from bot.forms.menu import START_FORM
 from bot.messages import Fields, Incoming
 from handlers.console_notifier import LOG_NAME
 from tests.report_support import CONTENT, REPORT_ANSWERS, make_core, press, say
@@ -32,7 +32,7 @@ def test_summary_mode_keeps_content_out_of_the_channel_and_audits_views(tmp_path
 
 def test_only_allowed_people_acknowledge_or_view(tmp_path, index):
     core = make_core(tmp_path, index)
-    core.reports.can_acknowledge = lambda incoming: incoming.user_id == "principal"
+    core.reports.services.can_acknowledge = lambda incoming: incoming.user_id == "principal"
     number = _file(core)
     assert strings.ACK_NOT_ALLOWED in say(core, f"ack {number}", user="u2")
     assert strings.VIEW_NOT_ALLOWED in say(core, f"view {number}", user="u2")

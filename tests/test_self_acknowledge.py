@@ -1,5 +1,5 @@
 """A reporter cannot acknowledge their own report — on Slack and on Teams, through the real
-adapters (the rule itself is in the core: bot/reports_extension.py). The console is covered in
+adapters (the rule itself is in the core: bot/reports/supervision.py). The console is covered in
 tests/test_report_console_e2e.py and tests/test_dialog_replies.py."""
 
 from __future__ import annotations

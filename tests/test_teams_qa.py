@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bot import strings as core_strings
-from bot.forms.menu import START_FORM
+from bot.actions import START_FORM
 from handlers.teams import strings
 from tests.teams_support import (
     CHANNEL,

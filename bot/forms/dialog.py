@@ -2,7 +2,7 @@
 
 Each method takes a DialogState and returns a `Turn`: the new state, the parts to show, and an
 outcome ("submit" when the user confirmed the review, "cancelled" when they confirmed cancel).
-Nothing here stores or sends anything; bot/reports_extension.py saves the state after every
+Nothing here stores or sends anything; bot/reports/turns.py saves the state after every
 turn and acts on outcomes. The next question is always the first visible field not yet answered,
 so back, edit and conditional fields (the delay reason) need no bookkeeping of their own.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import actions
 from bot.commands import is_question, wants_lookup
 from bot.forms import privacy, strings
 from bot.forms.meaning import normalise, yes_or_no
@@ -203,8 +204,8 @@ class Dialog:
             Text(strings.ANSWER_OR_ASK),
             Buttons(
                 (
-                    Button(strings.BUTTON_SAVE_ANSWER, "dialog.pending", "answer", style="primary"),
-                    Button(strings.BUTTON_ASK_POLICY, "dialog.pending", "ask"),
+                    Button(strings.BUTTON_SAVE_ANSWER, actions.PENDING, "answer", style="primary"),
+                    Button(strings.BUTTON_ASK_POLICY, actions.PENDING, "ask"),
                 )
             ),
         ]
@@ -434,25 +435,25 @@ class Dialog:
 
     def _prompt_buttons(self, spec: FieldSpec, choices) -> list[Part]:
         buttons = [
-            Button(label, "dialog.answer", f"{spec.name}={value}") for value, label in choices
+            Button(label, actions.ANSWER, f"{spec.name}={value}") for value, label in choices
         ]
         if spec.remember and self.remembered.get(spec.name):
             value = self.remembered[spec.name]
-            buttons.append(Button(value, "dialog.answer", f"{spec.name}={value}"))
+            buttons.append(Button(value, actions.ANSWER, f"{spec.name}={value}"))
         if spec.optional:
-            buttons.append(Button(strings.BUTTON_SKIP, "dialog.skip", spec.name))
+            buttons.append(Button(strings.BUTTON_SKIP, actions.SKIP, spec.name))
         return [Buttons(tuple(buttons))] if buttons else []
 
     def _review_buttons(
         self, state: DialogState | None = None, now: datetime | None = None
     ) -> list[Part]:
-        buttons = [Button(strings.BUTTON_SUBMIT, "dialog.submit", style="primary")]
+        buttons = [Button(strings.BUTTON_SUBMIT, actions.SUBMIT, style="primary")]
         if state is not None:
             buttons += [
-                Button(strings.BUTTON_EDIT.format(label=f.label), "dialog.edit", f.name)
+                Button(strings.BUTTON_EDIT.format(label=f.label), actions.EDIT, f.name)
                 for f in self.visible(state, now)
             ]
-        buttons.append(Button(strings.BUTTON_CANCEL, "dialog.cancel", style="danger"))
+        buttons.append(Button(strings.BUTTON_CANCEL, actions.CANCEL, style="danger"))
         return [Buttons(tuple(buttons))]
 
     def _cancel_prompt(self, state: DialogState) -> list[Part]:
@@ -461,9 +462,9 @@ class Dialog:
             Buttons(
                 (
                     Button(
-                        strings.BUTTON_CANCEL_YES, "dialog.cancel_confirm", "yes", style="danger"
+                        strings.BUTTON_CANCEL_YES, actions.CANCEL_CONFIRM, "yes", style="danger"
                     ),
-                    Button(strings.BUTTON_CANCEL_NO, "dialog.cancel_confirm", "no"),
+                    Button(strings.BUTTON_CANCEL_NO, actions.CANCEL_CONFIRM, "no"),
                 )
             ),
         ]

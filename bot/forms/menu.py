@@ -1,19 +1,15 @@
 """Where staff find the forms, derived from the form files: help lines, start buttons and the
-actions those buttons carry. The adapters share these names; none of them lists forms itself.
-
-Actions (bot/messages.py `Button.action`, value in brackets):
-- START_FORM (form name): start that form, or offer to resume an open draft first.
-- OPEN_FORM (form name): the whole form at once, where a surface can show it (a Slack modal).
+actions those buttons carry (bot/actions.py START_FORM, OPEN_FORM). The adapters share these;
+none of them lists forms itself.
 """
 
 from __future__ import annotations
 
+from bot.actions import START_FORM
 from bot.forms.registry import Forms
 from bot.forms.spec import FormSpec
 from bot.messages import Action, Button, Buttons
 
-START_FORM = "form.start"
-OPEN_FORM = "form.open"
 _LEGACY_START = ".start"  # "report.start": buttons posted before START_FORM carried the command
 AMENDS_ARG = "N"  # the help's placeholder for the report number an addendum names
 

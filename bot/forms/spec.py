@@ -131,7 +131,7 @@ def _form(data: object, where: str) -> FormSpec:
 
 
 _COMMAND_WORD = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
-# Report numbers are read back by `/edc ack N` (bot/reports_extension.py NUMBER): letters, and
+# Report numbers are read back by `/edc ack N` (bot/reports/numbers.py NUMBER): letters, and
 # at most one more "-letter"; empty for a form numbered after the report it amends.
 _NUMBER_PREFIX = re.compile(r"^[A-Z]+(?:-[A-Z])?$")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.forms.state import DialogState
+from bot.users import UserRef
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class Draft:
     created_at: datetime
     updated_at: datetime
     report_number: str = ""
+
+    @property
+    def user_id(self) -> str:
+        """Its author's id on their platform (where a reminder goes)."""
+        return UserRef.parse(self.user_key).id
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,8 @@ class Report:
 
     @property
     def user_id(self) -> str:
-        return self.user_key.partition(":")[2]
+        """The reporter's id on their platform (where the acknowledgement notice goes)."""
+        return UserRef.parse(self.user_key).id
 
 
 @dataclass(frozen=True)

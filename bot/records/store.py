@@ -12,7 +12,7 @@ from bot.records.database import Storage, open_storage
 from bot.records.drafts import Drafts
 from bot.records.errors import RecordsError
 from bot.records.outbox import Outbox
-from bot.records.qa_log import SQLiteQALog
+from bot.records.question_feedback import SQLiteQALog
 from bot.records.reports import Reports
 
 __all__ = ["Records", "RecordsError"]

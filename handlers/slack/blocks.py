@@ -8,6 +8,7 @@ block, 50 blocks per message.
 
 from __future__ import annotations
 
+from bot import actions
 from bot.messages import Buttons, Fields, Footer, Prompt, Quote, Reply, Text, Verdict
 from bot.render_text import render as render_text
 from handlers.slack import strings
@@ -125,9 +126,6 @@ def _fields(part: Fields, *, edits: tuple = ()) -> list[dict]:
     return blocks
 
 
-EDIT_ACTION = "dialog.edit"
-
-
 def _edit_buttons_beside_fields(parts: tuple) -> tuple[tuple, tuple]:
     """A review (Fields) followed by one Edit button per field: Slack shows each Edit beside
     its field instead of a row of "Edit …" buttons. Anything else is left as it is."""
@@ -138,9 +136,9 @@ def _edit_buttons_beside_fields(parts: tuple) -> tuple[tuple, tuple]:
     for n, part in enumerate(parts):
         if not isinstance(part, Buttons):
             continue
-        edits = tuple(b for b in part.buttons if b.action == EDIT_ACTION)
+        edits = tuple(b for b in part.buttons if b.action == actions.EDIT)
         if edits and len(edits) == len(items):
-            rest = tuple(b for b in part.buttons if b.action != EDIT_ACTION)
+            rest = tuple(b for b in part.buttons if b.action != actions.EDIT)
             kept = (Buttons(rest),) if rest else ()
             return parts[:n] + kept + parts[n + 1 :], edits
     return parts, ()

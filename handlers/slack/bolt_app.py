@@ -20,10 +20,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Config
 from bot.engine import Bot
 from bot.seen import Seen
-from handlers.slack.delivery import DirectChannels, Replier
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.notifier import SlackNotifier
-from handlers.slack.supervisor import Members, check_channel
+from handlers.slack.replies import DirectChannels, Replier
+from handlers.slack.supervisor import Members, Supervisors, check_channel
 from handlers.slack.work import WORKERS, SlackWork, TaskRunner, UserQueues
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class SlackAdapter:
     listeners: SlackListeners
     notifier: SlackNotifier
     runner: TaskRunner
+    supervisors: Supervisors
     config: Config
 
     def check(self) -> list[str]:
@@ -109,8 +110,6 @@ def build_slack(
     work = SlackWork(
         bot=bot,
         replier=replier,
-        members=Members(client),
-        supervisor_channel=config.slack_supervisor_channel,
         home_data=home_data,
         forms=forms is not None,
     )
@@ -119,25 +118,11 @@ def build_slack(
     listeners.register(app)
     notifier = SlackNotifier(client=delivery_client, dms=DirectChannels(delivery_client))
     return SlackAdapter(
-        app=app, client=client, listeners=listeners, notifier=notifier, runner=runner, config=config
+        app=app,
+        client=client,
+        listeners=listeners,
+        notifier=notifier,
+        runner=runner,
+        supervisors=Supervisors(Members(client), config.slack_supervisor_channel),
+        config=config,
     )
-
-
-def slack_supervisor_check(config: Config):
-    """Who may acknowledge a report on Slack: members of SLACK_SUPERVISOR_CHANNEL only (the
-    core asks the surface a click came from: handlers/slack/surface.py)."""
-    members = Members(
-        WebClient(token=config.slack_bot_token, base_url=config.slack_api_url, timeout=API_TIMEOUT)
-    )
-    channel = config.slack_supervisor_channel
-
-    def can_acknowledge(incoming) -> bool:
-        if not channel:
-            return False
-        try:
-            return members.is_member(channel, incoming.user_id)
-        except Exception:  # Slack unreachable: refuse rather than let anyone acknowledge
-            log.exception("cannot check supervisor channel membership")
-            return False
-
-    return can_acknowledge

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.forms.menu import OPEN_FORM, START_FORM
+from bot.actions import OPEN_FORM, RESUME, START_FORM
 from bot.forms.registry import Forms, current_forms
+from bot.users import UserRef
 from handlers.slack import strings
 from handlers.slack.blocks import action_id
 from handlers.slack.escape import escape
@@ -117,7 +118,7 @@ def records_home_data(records, *, timezone: str):
     tz = ZoneInfo(timezone)
 
     def data(user_id: str) -> tuple[list[HomeItem], list[HomeItem]]:
-        key = f"slack:{user_id}"
+        key = UserRef("slack", user_id).key
         drafts = []
         draft = records.drafts.open_for(key)
         if draft is not None:
@@ -125,7 +126,7 @@ def records_home_data(records, *, timezone: str):
                 HomeItem(
                     label=draft.form.replace("_", " ").capitalize(),
                     status=f"started {describe(draft.created_at, tz)}",
-                    action="report.resume",
+                    action=RESUME,
                     value=draft.id,
                 )
             )

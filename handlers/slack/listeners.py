@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import uuid
 
-from bot.forms.menu import OPEN_FORM
+from bot import actions
+from bot.incidents import log_incident
 from bot.messages import Action
 from bot.seen import Seen
 from handlers.slack import dedupe, inbound, strings
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 COMMAND = "/edc"
 EVENTS = ("app_home_opened", "app_mention", "message")  # what manifest.yml subscribes to
 IGNORED_ACTIONS = frozenset({"picker.date", "picker.time"})  # read later from state.values
-ANSWER_ACTION = "dialog.answer"  # the core's "this field = this value" (value "field=value")
 _OURS = re.compile("^" + re.escape(ACTION_PREFIX))
 
 
@@ -89,7 +88,7 @@ class SlackListeners:
             ack()
             log.info("ignored a repeated click on %s", name)
             return
-        if name == OPEN_FORM and self.forms is not None:
+        if name == actions.OPEN_FORM and self.forms is not None:
             ack()
             self.forms.open(body, action)  # now: the trigger_id dies 3 s after the click
             return
@@ -108,9 +107,9 @@ class SlackListeners:
                 return
             field = action.get("value", "")
             incoming = dataclasses.replace(
-                incoming, action=Action(ANSWER_ACTION, f"{field}={typed}")
+                incoming, action=Action(actions.ANSWER, f"{field}={typed}")
             )
-        self.runner.submit(Task("act", origin.user_id, incoming=incoming, origin=origin, name=name))
+        self.runner.submit(Task("answer", origin.user_id, incoming=incoming, origin=origin))
 
     def on_view_submission(self, ack, body: dict) -> None:
         if self.forms is None:
@@ -119,14 +118,7 @@ class SlackListeners:
         self.forms.submit(ack, body, self._send_dm)
 
     def on_error(self, error: Exception, body: dict) -> None:
-        incident = uuid.uuid4().hex[:8]
-        log.error(
-            "incident %s in a Slack listener (%s): %r",
-            incident,
-            body.get("type"),
-            error,
-            exc_info=error,
-        )
+        log_incident(log, "in a Slack listener (%s): %r", body.get("type"), error, exc_info=error)
 
     def _first_event(self, body: dict) -> bool:
         key = dedupe.event_key(body)

@@ -40,7 +40,7 @@ INPUT_LIMIT = 3000  # plain_text_input max_length
 class FormModals:
     def __init__(self, *, client, reports, replier, timezone: str) -> None:
         self.client = client
-        self.reports = reports  # bot.reports_extension.ReportsExtension
+        self.reports = reports  # bot.reports.ReportsExtension
         self.replier = replier
         self.tz = ZoneInfo(timezone)
 

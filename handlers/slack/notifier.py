@@ -29,7 +29,7 @@ from bot.messages import Fields, Reply
 from bot.notify import DeliveryError, Posted
 from handlers.slack import strings
 from handlers.slack.blocks import render
-from handlers.slack.delivery import POST_OPTIONS, DirectChannels
+from handlers.slack.replies import POST_OPTIONS, DirectChannels
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +132,8 @@ class SlackNotifier:
 
 
 def _slack_user(user_id: str) -> str:
-    """The core may key users as "slack:U123"; Slack wants "U123"."""
-    return user_id.split(":", 1)[1] if user_id.startswith("slack:") else user_id
+    """The core may name a user by their key, "slack:U123" (bot/users.py); Slack wants "U123"."""
+    return user_id.removeprefix("slack:")
 
 
 def _status(exc: SlackApiError) -> int:

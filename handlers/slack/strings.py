@@ -14,9 +14,6 @@ EDIT = "Edit"
 MOVED_TO_DM = "I've messaged you privately — this continues in {link}."
 DM_LINK_LABEL = "your chat with me"
 DM_LINK_FALLBACK = "your direct messages with me (Apps → EDC Policy Bot)"
-NOT_A_MEMBER = (
-    "Only members of the supervisor channel can acknowledge reports. Nothing was changed."
-)
 CANT_DM = (
     "I couldn't open a private chat with you. Open the EDC Policy Bot from the Apps section "
     "of Slack and send it any message, then try again."

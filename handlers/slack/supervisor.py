@@ -1,4 +1,5 @@
-"""The supervisor channel: the start-up check, and who may acknowledge a report."""
+"""The supervisor channel: the start-up check, and who may acknowledge a report (one check,
+asked by the core through the surface: the refusal is the core's one message)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,23 @@ def check_channel(client: WebClient, channel: str) -> list[str]:
     if not problems:
         log.info(strings.LOG_CHANNEL_OK, channel, name)
     return problems
+
+
+class Supervisors:
+    """Who may acknowledge or view a report on Slack: members of SLACK_SUPERVISOR_CHANNEL."""
+
+    def __init__(self, members: Members, channel: str) -> None:
+        self._members = members
+        self._channel = channel
+
+    def include(self, user_id: str) -> bool:
+        if not self._channel:
+            return False
+        try:
+            return self._members.is_member(self._channel, user_id)
+        except Exception:  # Slack unreachable: refuse rather than let anyone acknowledge
+            log.exception("cannot check supervisor channel membership")
+            return False
 
 
 class Members:

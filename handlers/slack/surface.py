@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 class SlackSurface:
     name = "slack"
 
-    def __init__(self, *, adapter, socket: bool, may_acknowledge) -> None:
+    def __init__(self, *, adapter, socket: bool) -> None:
         self.adapter = adapter  # handlers.slack.bolt_app.SlackAdapter
         self.notifier = adapter.notifier
         self.destination = adapter.config.slack_supervisor_channel
@@ -24,11 +24,10 @@ class SlackSurface:
             () if socket else (_events_route(adapter, adapter.config.slack_signing_secret),)
         )
         self._socket = socket
-        self._may_acknowledge = may_acknowledge
 
     def may_acknowledge(self, incoming: Incoming) -> bool:
-        """Members of SLACK_SUPERVISOR_CHANNEL."""
-        return self._may_acknowledge(incoming)
+        """Members of SLACK_SUPERVISOR_CHANNEL (the core refuses everyone else, in its words)."""
+        return self.adapter.supervisors.include(incoming.user_id)
 
     def health(self) -> dict:
         return self.adapter.health()
@@ -59,9 +58,7 @@ def build_surface(config, core, mode: Mode) -> SlackSurface | None:
                 "/slack/events is off"
             )
         return None
-    from handlers.slack.bolt_app import build_slack, slack_supervisor_check
+    from handlers.slack.bolt_app import build_slack
 
     adapter = build_slack(config, core.bot, socket_mode=mode.socket, core=core)
-    return SlackSurface(
-        adapter=adapter, socket=mode.socket, may_acknowledge=slack_supervisor_check(config)
-    )
+    return SlackSurface(adapter=adapter, socket=mode.socket)

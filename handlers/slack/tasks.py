@@ -10,10 +10,9 @@ from handlers.slack.inbound import Origin
 
 @dataclass(frozen=True)
 class Task:
-    kind: str  # "answer" | "act" | "home" | "note" | "dm"
+    kind: str  # "answer" (a message or a click) | "home" | "note" | "dm"
     user: str  # whose queue it joins: one user's tasks run in order
     incoming: Incoming | None = None
     origin: Origin | None = None
-    name: str = ""  # "act": the action's name
     text: str = ""  # "note": the text
     replies: tuple[Reply, ...] = ()  # "dm": what to send

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,11 +25,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import strings as core_strings
 from bot.engine import Bot
-from handlers.slack import strings
-from handlers.slack.delivery import Replier
+from bot.incidents import log_incident
 from handlers.slack.home import home_view
 from handlers.slack.inbound import Origin
-from handlers.slack.supervisor import Members
+from handlers.slack.replies import Replier
 from handlers.slack.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -75,7 +73,7 @@ class UserQueues:
             try:
                 job()
             except Exception:  # keep the queue alive; the incident id is in the log
-                log.exception("incident %s in a Slack background job", uuid.uuid4().hex[:8])
+                log_incident(log, "in a Slack background job")
             finally:
                 with self._lock:
                     self._jobs -= 1
@@ -132,9 +130,6 @@ class _Slots:
                 self._free += 1
 
 
-SUPERVISOR_ACTIONS = frozenset({"report.ack", "report.view"})  # supervisor channel members only
-
-
 class SlackWork:
     """Runs one Task: asks the core, sends the replies the Slack way."""
 
@@ -143,15 +138,11 @@ class SlackWork:
         *,
         bot: Bot,
         replier: Replier,
-        members: Members,
-        supervisor_channel: str = "",
         home_data=None,
         forms: bool = False,
     ) -> None:
         self.bot = bot
         self.replier = replier
-        self.members = members
-        self.supervisor_channel = supervisor_channel
         self.home_data = home_data  # callable(user_id) -> (drafts, reports), when records exist
         self.forms = forms  # whether Home offers "Fill in as a form"
 
@@ -161,16 +152,13 @@ class SlackWork:
         try:
             self._run(task)
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s in a Slack %s task", incident, task.kind)
+            incident = log_incident(log, "in a Slack %s task", task.kind)
             if task.origin is not None:
                 self.replier.note(task.origin, core_strings.ERROR.format(incident=incident))
 
     def _run(self, task: Task) -> None:
         if task.kind == "answer":
             self._answer(task.incoming, task.origin)
-        elif task.kind == "act":
-            self._act(task)
         elif task.kind == "home":
             self.publish_home(task.user)
         elif task.kind == "note":
@@ -178,12 +166,6 @@ class SlackWork:
         elif task.kind == "dm":
             for reply in task.replies:
                 self.replier.to_dm(task.user, reply)
-
-    def _act(self, task: Task) -> None:
-        if task.name in SUPERVISOR_ACTIONS and not self._may_acknowledge(task.user):
-            self.replier.note(task.origin, strings.NOT_A_MEMBER)
-            return
-        self._answer(task.incoming, task.origin)
 
     def _answer(self, incoming, origin: Origin) -> None:
         if origin.kind == "dm":
@@ -215,15 +197,6 @@ class SlackWork:
             self.replier.client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:
             log.warning("could not publish App Home for %s: %s", user, exc.response.get("error"))
-
-    def _may_acknowledge(self, user: str) -> bool:
-        if not self.supervisor_channel:
-            return False
-        try:
-            return self.members.is_member(self.supervisor_channel, user)
-        except SlackApiError as exc:
-            log.error("cannot list supervisor channel members: %s", exc.response.get("error"))
-            return False
 
     def _is_bot_dm(self, origin: Origin) -> bool:
         try:

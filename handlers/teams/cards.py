@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot import actions
 from bot.messages import (
-    OPTIONAL_ACTIONS,
     Button,
     Buttons,
     Fields,
@@ -31,12 +31,12 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"  # Teams desktop, web and mobile
 # A Prompt's Submit sends {"action": PROMPT_ACTION, "prompt": field, field: input}; activities.py
 # turns it into the dialog's own answer action, value "field=answer" (what its buttons send).
-PROMPT_ACTION = "dialog.answer"
+PROMPT_ACTION = actions.ANSWER
 DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"  # the two inputs of a datetime Prompt
 MAX_VALUE_CHARS = 3000  # per reporter answer, keeps a full review card under Teams' 28 KB
 # Sharing into a channel is a Slack idiom (ephemeral answer → public); in Teams the answer is in
 # a personal chat, which has no channel to share to. No whole-form card either (Slack's modal).
-HIDDEN_ACTIONS = OPTIONAL_ACTIONS
+HIDDEN_ACTIONS = actions.OPTIONAL
 
 _VERDICT_STYLE = {
     "prohibited": "attention",

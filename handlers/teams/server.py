@@ -16,13 +16,13 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-import uuid
 from dataclasses import dataclass
 
 from aiohttp import web
 
 from bot.config import Config
 from bot.engine import Bot
+from bot.incidents import log_incident
 from handlers.teams.activities import invalid_activity
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,7 @@ class _MessagesEndpoint:
             log.warning("Teams: could not answer an activity now: %s", exc)
             return _error(503, "could not reach Teams to answer now; try again")
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s processing a Teams activity", incident)
+            incident = log_incident(log, "processing a Teams activity")
             return _error(500, f"internal error (incident {incident})")
         if invoke is not None:
             return web.json_response(invoke.body, status=int(invoke.status))

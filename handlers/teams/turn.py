@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from botbuilder.core import Bot as SdkBot
@@ -23,6 +22,7 @@ from bot.config import Config
 from bot.engine import Bot, error_reply
 from bot.forms.menu import help_lines, start_buttons
 from bot.forms.registry import current_forms
+from bot.incidents import log_incident
 from bot.messages import Reply, Text
 from bot.notify import DeliveryError
 from handlers.teams import strings
@@ -77,8 +77,7 @@ class TeamsTurns(SdkBot):
                 )
                 await self._deliver(context, event.scope, replies)
         except Exception:
-            incident = uuid.uuid4().hex[:8]
-            log.exception("incident %s in a Teams %s activity", incident, activity.type)
+            incident = log_incident(log, "in a Teams %s activity", activity.type)
             await self._apologise(context, event.scope if event else scope_of(activity), incident)
         finally:
             if activity.type == "invoke":

@@ -1,4 +1,5 @@
-"""The Q&A log: recent questions in memory, rated ones in SQLite.
+"""The stored question feedback: recent questions in memory (bot/recent_questions.py), the
+rated ones and their feedback in SQLite.
 
 Data minimisation: a question is written to disk only when its asker rates the answer (👍/👎
 and the "what were you looking for?" comment) — that is what an admin needs to improve the
@@ -13,7 +14,7 @@ import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bot.qa_log import Asked, MemoryQALog
+from bot.recent_questions import Asked, MemoryQALog
 from bot.records.clock import stamp
 from bot.records.database import Storage
 from knowledge.curated import ShortAnswer
@@ -21,7 +22,7 @@ from knowledge.search import SearchResult
 
 
 class SQLiteQALog:
-    """Implements bot.qa_log.QALog."""
+    """Implements bot.recent_questions.QALog."""
 
     def __init__(self, *, storage: Storage) -> None:
         self._s = storage

@@ -165,7 +165,7 @@ class DeliveryWorker:
                 subject=f"{draft.id}#{draft.state.turns}",
                 purpose="reminder",
                 platform=draft.platform,
-                destination=draft.user_key.partition(":")[2],
+                destination=draft.user_id,
                 now=now,
             )
             self.records.drafts.mark_reminded(draft.id, draft.state.turns)

@@ -1,7 +1,8 @@
-"""What was asked and how it was rated: the last answer per user (for `why`) and feedback.
+"""The recent-questions log: what each user asked last (for `why`, share and feedback), in
+memory, with the feedback kept in memory too.
 
-The in-memory log serves the `ask` CLI and tests; bot/records provides the one that also
-keeps rated questions and their feedback in SQLite. Both have the same four methods.
+The in-memory log serves the `ask` CLI and tests; bot/records/question_feedback.py is the one
+that also stores rated questions and their feedback in SQLite. Both have the same four methods.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.incidents import log_incident
 from bot.messages import Reply
 from handlers.slack import strings
 from handlers.slack.blocks import render
@@ -171,13 +171,13 @@ class Replier:
         )
 
     def _failed(self, origin: Origin, reply: Reply, exc: Exception) -> None:
-        incident = uuid.uuid4().hex[:8]
-        log.error(
-            "incident %s: could not send a %s reply to %s: %s",
-            incident,
+        log_incident(
+            log,
+            "could not send a %s reply to %s: %s",
             reply.kind,
             origin.user_id,
             _error(exc),
+            exc_info=False,
         )
         if reply.to == "dm" and _error(exc) in ("cannot_dm_bot", "user_disabled", "missing_scope"):
             self.note(origin, strings.CANT_DM)
