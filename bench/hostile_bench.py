@@ -99,7 +99,7 @@ class _Slack:
                 "user_id": "U1",
                 "channel_id": "C1",
                 "team_id": "T",
-                "response_url": f"http://127.0.0.1:{self.fake_port}/response/h{self._n}",
+                "response_url": f"http://127.0.0.1:{self.fake_port}/response/hostile-{self._n}",
                 "trigger_id": "t",
             }
         )
@@ -117,7 +117,10 @@ class _Slack:
         return 0, (time.perf_counter() - started) * 1000
 
     def answers(self, at_least: int, timeout: float = 60) -> int:
-        url = f"http://127.0.0.1:{self.fake_port}/answers?at_least={at_least}&timeout={timeout}"
+        url = (
+            f"http://127.0.0.1:{self.fake_port}/answers"
+            f"?app=hostile&at_least={at_least}&timeout={timeout}"
+        )
         with urllib.request.urlopen(url, timeout=timeout + 10) as response:
             return json.loads(response.read())["answers"]
 
