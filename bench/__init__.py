@@ -13,5 +13,5 @@ Run as `python -m bench [--eval PATH] [--misses] [--reps N]`. Modules:
     tune.py            `python -m bench.tune`: the ranker's settings, chosen by cross-validation
     variants.py        chatty-opening and typo copies of an eval set
     generalisation.py  CV, dev and blind sets side by side; the confidence's reliability
-    extras.py          optional extra sections (bench/slack_bench.py, bench/teams_bench.py)
+    extras.py          the serving sections (bench/slack_bench.py, bench/hostile_bench.py)
 """

@@ -1,30 +1,27 @@
-"""Optional extra sections: bench/slack_bench.py, bench/teams_bench.py.
+"""The serving sections of `make bench`: bench/slack_bench.py (Slack round trip beside a minimal
+Bolt app) and bench/hostile_bench.py (signed acks under attack, idle connections, a stalled key
+endpoint).
 
-Each such module provides `run() -> dict[str, str | float]`. They are written separately and
-may need dependencies this run lacks, so a missing module is skipped silently and a failing
-one is reported in one line; neither stops the main benchmark.
+Each module provides `run() -> dict[str, str | float]`. A failing section is reported in one
+line and never stops the main benchmark.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from bench.report import grid
 
-EXTRA_MODULES = ("slack_bench", "teams_bench", "hostile_bench")
+EXTRA_MODULES = ("slack_bench", "hostile_bench")
 
 
 def extra_sections() -> list[str]:
-    return [text for name in EXTRA_MODULES if (text := _section(name))]
+    return [_section(name) for name in EXTRA_MODULES]
 
 
 def _section(name: str) -> str:
-    qualified = f"bench.{name}"
-    if importlib.util.find_spec(qualified) is None:
-        return ""
     try:
-        figures = importlib.import_module(qualified).run()
+        figures = importlib.import_module(f"bench.{name}").run()
         body = [[str(k), _fmt(v)] for k, v in dict(figures).items()]
     except Exception as exc:  # noqa: BLE001 — an extra section must never sink the bench
         return f"{name}: not measured ({type(exc).__name__}: {exc})"
