@@ -104,7 +104,7 @@ def folds(data: list[Example], featurizer: Featurizer) -> Iterator[tuple[list[in
 
 def held_out(settings: Settings, chatty: bool = False) -> list[HeldOut]:
     """Every curated question, scored by a ranker trained on the other folds (`chatty`: each
-    with one of bench/variants.py's chatty openings in front)."""
+    with one of bench/variants.py's chatty openings for cross-validation in front)."""
     return _held_out(settings, chatty)
 
 
@@ -120,7 +120,7 @@ def _held_out(settings: Settings, chatty: bool) -> list[HeldOut]:
         texts = [e.text for e in tests]
         if chatty:
             rows = [EvalRow(t, (), "out") for t in texts]
-            texts = [r.q for r in variants.chatty(rows)]
+            texts = [r.q for r in variants.chatty(rows, variants.CV_OPENINGS, variants.CV_CLOSINGS)]
         scores = pipeline.decision_function([speller.correct(t) for t in texts])
         column = [list(pipeline.classes_).index(label) for label in labels]
         out += [
