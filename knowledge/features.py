@@ -100,6 +100,7 @@ class Featurizer:
     """The three analyzers, built once from the synonym table."""
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+        self.synonyms = synonyms
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.labels: dict[str, str] = {}  # concept token → canonical term, for explanations
         for term, phrases in synonyms.items():
