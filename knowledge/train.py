@@ -52,7 +52,7 @@ class Settings:
     decline_below: float = 0.5  # answer when P(in scope) = 1 - P(out of scope) is at least this
     # confidence = logistic(a * logit(P(first clause)) + b * logit(P(in scope)) + c), fitted on CV
     confidence: tuple[float, float, float] = (1.0, 0.0, 0.0)
-    augment_weight: float = 0.0  # sample weight of a question's synonym-swapped copy (0: none)
+    augment_weight: float = 0.0  # weight of an in-scope question's synonym-swapped copy (0: none)
     prune: float = 0.0  # weights smaller than this (absolute) are dropped from the file
     digits: int = 4  # decimals kept in the model file
 
@@ -65,10 +65,10 @@ SETTINGS = Settings(
     min_df=2,
     policy_weight=1.0,
     none_weight=1.0,
-    augment_weight=0.2,
-    temperature=1.019,
-    decline_below=0.5,
-    confidence=(0.8457, 0.0, 0.2092),
+    augment_weight=0.4,
+    temperature=1.035,
+    decline_below=0.425,
+    confidence=(0.8512, 0.0, 0.1555),
     prune=0.05,
     digits=4,
 )
@@ -152,7 +152,10 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
     ]
     if settings.augment_weight > 0:
         swapper = Swapper(featurizer.synonyms)
-        copies = [(e, swapper.swapped(e.text)) for e in train if e.question]
+        # In-scope questions only: copies of out-of-scope ones lowered the CV objective.
+        copies = [
+            (e, swapper.swapped(e.text)) for e in train if e.question and e.label != OUT_OF_SCOPE
+        ]
         train = train + [
             Example(text, e.label, e.source, question=True) for e, text in copies if text
         ]
