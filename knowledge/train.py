@@ -5,7 +5,7 @@ words and word pairs, character 3–5-grams, synonym-table concepts) with one cl
 and one for "out of scope". It learns from everything in knowledge/data: the curated questions
 (questions.yml), the curated answers' questions and sentences (answers.yml), the per-sentence
 plain answers (sentences.yml) and the policy sentences themselves (policy.yml), plus a copy of
-each curated question with its synonym-table phrases swapped (knowledge/augment.py).
+each in-scope curated question with its synonym-table phrases swapped (knowledge/augment.py).
 
 Training needs scikit-learn (requirements-dev.txt); serving does not: the fitted weights are
 written to knowledge/data/ranker.json, one feature per line so a knowledge edit shows in a diff,
