@@ -9,7 +9,7 @@ and the per-sentence answers are the knowledge itself: always trained on, never 
 
 from __future__ import annotations
 
-import random
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -79,7 +79,7 @@ def groups(data: list[Example], featurizer: Featurizer) -> list[str]:
         elif e.source.startswith("answer:"):
             names.append(e.source)
         else:
-            names.append(f"cluster:{find(i)}")
+            names.append(f"cluster:{data[find(i)].label}:{data[find(i)].text}")
     # A question that is a near-twin of a curated answer's question joins that answer's group.
     root_name = {}
     for i, name in enumerate(names):
@@ -93,18 +93,22 @@ def groups(data: list[Example], featurizer: Featurizer) -> list[str]:
 def folds(data: list[Example], featurizer: Featurizer) -> Iterator[tuple[list[int], list[int]]]:
     """(train, test) index lists; whole groups are dealt to folds, 'policy' is never tested."""
     names = groups(data, featurizer)
-    unique = sorted(set(names) - {"policy"})
-    random.Random(SEED).shuffle(unique)
-    fold_of = {name: n % FOLDS for n, name in enumerate(unique)}
+    # A group's fold follows from its name alone, so adding knowledge does not reshuffle the
+    # others: a knowledge edit is measured on the same folds as before it.
+    fold_of = {name: _fold(name) for name in set(names) - {"policy"}}
     for k in range(FOLDS):
         test = [i for i, g in enumerate(names) if g != "policy" and fold_of[g] == k]
         held = set(test)
         yield [i for i in range(len(data)) if i not in held], test
 
 
+def _fold(group: str) -> int:
+    return zlib.crc32(f"{SEED}:{group}".encode()) % FOLDS
+
+
 def held_out(settings: Settings, chatty: bool = False) -> list[HeldOut]:
     """Every curated question, scored by a ranker trained on the other folds (`chatty`: each
-    with one of bench/variants.py's chatty openings in front)."""
+    with one of bench/variants.py's chatty openings for cross-validation in front)."""
     return _held_out(settings, chatty)
 
 
@@ -120,7 +124,7 @@ def _held_out(settings: Settings, chatty: bool) -> list[HeldOut]:
         texts = [e.text for e in tests]
         if chatty:
             rows = [EvalRow(t, (), "out") for t in texts]
-            texts = [r.q for r in variants.chatty(rows)]
+            texts = [r.q for r in variants.chatty(rows, variants.CV_OPENINGS, variants.CV_CLOSINGS)]
         scores = pipeline.decision_function([speller.correct(t) for t in texts])
         column = [list(pipeline.classes_).index(label) for label in labels]
         out += [

@@ -17,6 +17,7 @@ The sets:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ def section() -> str:
     ours, previous = Ours(), Previous()
     lines: list[tuple[str, str, Line]] = []
     lines += [("cross-validation", "ours", _cv_ours()), ("", "previous lookup", _cv_previous())]
+    lines += [("  chatty opening", "ours", _cv_ours(chatty=True))]
     for name, path in (("dev", DEFAULT_EVAL), ("blind (old)", BLIND), ("blind-staff", BLIND_STAFF)):
         if not path.is_file():
             continue
@@ -98,18 +100,40 @@ def section() -> str:
         + _reliability(
             [(n, x) for n, x in reliability if n in ("cross-validation", "blind-staff", "dev")]
         )
+        + "\n\n"
+        + _confusions()
     )
 
 
-def _cv_ours() -> Line:
+def _cv_decided(chatty: bool = False) -> list[crossval.Decided]:
     _, _, labels = crossval.knowledge()
-    held = crossval.held_out(tune._raw(SETTINGS))
-    decided = crossval.decide(
+    held = crossval.held_out(tune._raw(SETTINGS), chatty=chatty)
+    return crossval.decide(
         held, labels, SETTINGS.temperature, SETTINGS.decline_below, SETTINGS.confidence
     )
+
+
+def _cv_ours(chatty: bool = False) -> Line:
+    decided = _cv_decided(chatty)
     return _line(
         [d.label for d in decided],
         [Ranked(d.clauses, d.confidence, d.answered) for d in decided],
+    )
+
+
+CONFUSIONS = 12
+
+
+def _confusions() -> str:
+    """The commonest mistakes on cross-validation (curated questions only): what to work on."""
+    mistakes = Counter(
+        (d.label, d.clauses[0] if d.answered else OUT_OF_SCOPE)
+        for d in _cv_decided()
+        if not d.right
+    )
+    body = [[want, got, str(n)] for (want, got), n in mistakes.most_common(CONFUSIONS)]
+    return "cross-validation: commonest confusions (ours)\n" + grid(
+        ["curated as", "answered as", "questions"], body
     )
 
 

@@ -28,6 +28,8 @@ GRID = {
     "concept_weight": (0.3, 0.6, 1.0),
     "policy_weight": (0.5, 1.0, 2.0),
     "prune": (0.002, 0.01, 0.02, 0.05),
+    "augment_weight": (0.0, 0.1, 0.2, 0.3, 0.5),
+    "none_weight": (0.7, 1.0, 1.5),
 }
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.chatter import strip_chatter
 from knowledge.normalize import STOPWORDS, content, fold, stem, words
 
 # How a question is asked says what its topic words don't: "when is…", "who do i call…" are how
@@ -83,7 +84,7 @@ def mark_it_department(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(words(mark_it_department(text)))
+    return tuple(words(mark_it_department(strip_chatter(text))))
 
 
 def tokens(text: str) -> list[str]:
@@ -99,6 +100,7 @@ class Featurizer:
     """The three analyzers, built once from the synonym table."""
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+        self.synonyms = synonyms
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.labels: dict[str, str] = {}  # concept token → canonical term, for explanations
         for term, phrases in synonyms.items():
@@ -148,7 +150,7 @@ class Featurizer:
 
 def _raw_words(text: str) -> list[str]:
     """Folded words, not stemmed (character n-grams see word forms themselves)."""
-    return [w for w in re.split(r"[^a-z0-9#]+", fold(mark_it_department(text))) if w]
+    return [w for w in re.split(r"[^a-z0-9#]+", fold(mark_it_department(strip_chatter(text)))) if w]
 
 
 class Speller:
@@ -160,9 +162,10 @@ class Speller:
         self._choices = [w for w in vocabulary if len(w) >= MIN_TYPO_LEN - 1]
 
     def correct(self, text: str) -> str:
-        """The text with misspelt words replaced (it is re-analysed afterwards)."""
+        """The text without its chat (greetings, thanks: knowledge/chatter.py), misspelt words
+        replaced (it is re-analysed afterwards)."""
         out = []
-        for word in re.split(r"[^a-z0-9#]+", fold(mark_it_department(text))):
+        for word in re.split(r"[^a-z0-9#]+", fold(mark_it_department(strip_chatter(text)))):
             out.append(self._word(word) if word else "")
         return " ".join(w for w in out if w)
 

@@ -5,7 +5,8 @@ words and word pairs, character 3–5-grams, synonym-table concepts) with one cl
 and one for "out of scope". It learns from everything in a policy bundle (knowledge/bundle.py;
 the one EDC_POLICY_DIR names, default policies/edc): the curated questions
 (questions.yml), the curated answers' questions and sentences (answers.yml), the per-sentence
-plain answers (sentences.yml) and the policy sentences themselves (policy.yml).
+plain answers (sentences.yml) and the policy sentences themselves (policy.yml), plus a copy of
+each in-scope curated question with its synonym-table phrases swapped (knowledge/augment.py).
 
 Training needs scikit-learn (requirements-dev.txt); serving does not: the fitted weights are
 written to the bundle's ranker.json, one feature per line so a knowledge edit shows in a diff,
@@ -26,6 +27,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from knowledge.augment import Swapper
 from knowledge.bundle import load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.errors import KnowledgeError
@@ -52,6 +54,7 @@ class Settings:
     decline_below: float = 0.5  # answer when P(in scope) = 1 - P(out of scope) is at least this
     # confidence = logistic(a * logit(P(first clause)) + b * logit(P(in scope)) + c), fitted on CV
     confidence: tuple[float, float, float] = (1.0, 0.0, 0.0)
+    augment_weight: float = 0.0  # weight of an in-scope question's synonym-swapped copy (0: none)
     prune: float = 0.0  # weights smaller than this (absolute) are dropped from the file
     digits: int = 4  # decimals kept in the model file
 
@@ -64,9 +67,10 @@ SETTINGS = Settings(
     min_df=2,
     policy_weight=1.0,
     none_weight=1.0,
-    temperature=1.011,
+    augment_weight=0.4,
+    temperature=1.035,
     decline_below=0.425,
-    confidence=(0.8081, 0.0, 0.2617),
+    confidence=(0.8512, 0.0, 0.1555),
     prune=0.05,
     digits=4,
 )
@@ -110,9 +114,18 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
     from sklearn.pipeline import FeatureUnion, Pipeline
     from threadpoolctl import threadpool_limits
 
+    # The features are those of the knowledge texts themselves (a question's synonym-swapped
+    # copy must not lift its one-off words over min_df); idf is then counted over everything.
+    texts = [e.text for e in train]
+
     def vectorizer(analyzer, min_df):
+        known = TfidfVectorizer(analyzer=analyzer, min_df=min_df, lowercase=False).fit(texts)
         return TfidfVectorizer(
-            analyzer=analyzer, sublinear_tf=True, min_df=min_df, lowercase=False, dtype=np.float64
+            analyzer=analyzer,
+            sublinear_tf=True,
+            vocabulary=known.vocabulary_,
+            lowercase=False,
+            dtype=np.float64,
         )
 
     union = FeatureUnion(
@@ -139,6 +152,16 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
         else 1.0
         for e in train
     ]
+    if settings.augment_weight > 0:
+        swapper = Swapper(featurizer.synonyms)
+        # In-scope questions only: copies of out-of-scope ones lowered the CV objective.
+        copies = [
+            (e, swapper.swapped(e.text)) for e in train if e.question and e.label != OUT_OF_SCOPE
+        ]
+        train = train + [
+            Example(text, e.label, e.source, question=True) for e, text in copies if text
+        ]
+        weights += [settings.augment_weight for _, text in copies if text]
     present = sorted({e.label for e in train}, key=labels.index)
     if present != labels:
         raise ValueError(f"every class needs training texts; missing {set(labels) - set(present)}")
