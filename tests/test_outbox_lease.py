@@ -47,6 +47,7 @@ from tests.slack_support import (
     serve_app,
     stop_app,
 )
+from tests.waiting import wait_for
 
 TIMEOUT = 60.0
 
@@ -87,15 +88,6 @@ class ScriptedSlack(FakeSlack):
             self._answer(method, params)  # Slack stored it ...
             return web.Response(status=500, text="upstream error")  # ... and said it failed
         return await super()._api(request)
-
-
-def _wait(condition, timeout: float = TIMEOUT, what: str = "the condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _card_keys(fake: FakeSlack) -> list[str]:
@@ -231,7 +223,11 @@ def test_two_serve_processes_on_one_database_post_every_report_once(tmp_path, fa
     try:
         _up(first)
         _up(second)
-        _wait(lambda: set(_outbox(database).values()) == {"sent"}, what="every report delivered")
+        wait_for(
+            lambda: set(_outbox(database).values()) == {"sent"},
+            what="every report delivered",
+            timeout=TIMEOUT,
+        )
     finally:
         _stop(first)
         _stop(second)  # both are gone: nothing more can be posted after this point
@@ -247,12 +243,20 @@ def test_a_killed_lease_holder_is_taken_over_and_the_report_posted_once(tmp_path
     taker = None
     try:
         [number] = _file(database, 1)
-        _wait(lambda: fake.of("chat.postMessage"), what="the first process to start posting")
+        wait_for(
+            lambda: fake.of("chat.postMessage"),
+            what="the first process to start posting",
+            timeout=TIMEOUT,
+        )
         lease_until = _lease_until(database)
         taker = _serve(tmp_path, fake, "taker", EDC_DELIVERY_LEASE_SECONDS="6")
         os.kill(holder.pid, signal.SIGKILL)  # dies holding the lease, mid-call
         holder.wait(10)
-        _wait(lambda: set(_outbox(database).values()) == {"sent"}, what="the take-over")
+        wait_for(
+            lambda: set(_outbox(database).values()) == {"sent"},
+            what="the take-over",
+            timeout=TIMEOUT,
+        )
     finally:
         _stop(holder)
         if taker is not None:
@@ -399,9 +403,10 @@ def test_a_replayed_form_submission_files_and_posts_nothing_new(index, tmp_path)
             assert status == 200 and answer == ""
         [report] = slack.core.records.reports.find()
         rows = slack.core.records.storage.rows
-        _wait(
+        wait_for(
             lambda: {r["state"] for r in rows("select state from outbox")} == {"sent"},
             what="the delivery",
+            timeout=TIMEOUT,
         )
         slack.core.worker.run_once(datetime.now(UTC))
         assert [k.split(":")[0] for k in _card_keys(slack.fake)] == [report.number]

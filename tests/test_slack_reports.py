@@ -24,6 +24,7 @@ from tests.slack_support import (
     serve_app,
     stop_app,
 )
+from tests.waiting import wait_until
 
 NEED = "<!channel> The student was in crisis after school and no landline or staff member could reach the parent"
 CONTENT = (
@@ -131,15 +132,6 @@ def _supervisor_posts(fake):
     return [c for c in fake.of("chat.postMessage") if c.params["channel"] == SUPERVISOR_CHANNEL]
 
 
-def _wait(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _outbox(slack, purpose: str) -> list[str]:
     rows = slack.core.records.storage.rows("select state from outbox where purpose = ?", [purpose])
     return [row["state"] for row in rows]
@@ -149,9 +141,9 @@ def test_full_report_in_dm_reaches_the_channel_once_through_500_and_429(slack):
     slack.fake.fail("chat.postMessage", 500, channel=SUPERVISOR_CHANNEL)
     slack.fake.fail("chat.postMessage", 429, retry_after=1, channel=SUPERVISOR_CHANNEL)
     _fill_in_dm(slack)
-    assert _wait(lambda: len(slack.fake.history.get(SUPERVISOR_CHANNEL, [])) == 1)
+    assert wait_until(lambda: len(slack.fake.history.get(SUPERVISOR_CHANNEL, [])) == 1)
     # Delivered, and nothing left in the outbox that could post it a second time.
-    assert _wait(lambda: _outbox(slack, "post") == ["sent"])
+    assert wait_until(lambda: _outbox(slack, "post") == ["sent"])
     assert len(slack.fake.history[SUPERVISOR_CHANNEL]) == 1
     assert len(_supervisor_posts(slack.fake)) == 3  # 500, 429, delivered
     card = _supervisor_posts(slack.fake)[-1].params
@@ -171,7 +163,7 @@ def test_full_report_in_dm_reaches_the_channel_once_through_500_and_429(slack):
 
 def test_acknowledge_by_a_member_updates_the_card_and_tells_the_reporter(slack):
     _fill_in_dm(slack)
-    assert _wait(lambda: _supervisor_posts(slack.fake))
+    assert wait_until(lambda: _supervisor_posts(slack.fake))
     card = _supervisor_posts(slack.fake)[-1]
     ack = next(
         e for _, e in _buttons(card.params["blocks"]) if e["action_id"].startswith("edc:report.ack")
@@ -187,13 +179,13 @@ def test_acknowledge_by_a_member_updates_the_card_and_tells_the_reporter(slack):
     assert not slack.fake.of("chat.update")
     # a supervisor
     _click(slack, ack, user="USUPER", channel=SUPERVISOR_CHANNEL, message_ts=posted_ts)
-    assert _wait(lambda: slack.fake.of("chat.update"))
+    assert wait_until(lambda: slack.fake.of("chat.update"))
     update = slack.fake.of("chat.update")[0].params
     assert update["ts"] == posted_ts and update["channel"] == SUPERVISOR_CHANNEL
     assert not any(
         e["action_id"].startswith("edc:report.ack") for _, e in _buttons(update["blocks"])
     )
-    assert _wait(
+    assert wait_until(
         lambda: any(
             c.params["channel"] == "D1" and "acknowledged" in c.params["text"].lower()
             for c in slack.fake.of("chat.postMessage")
@@ -253,7 +245,7 @@ def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
     status, body, _ = post(slack.url, _view_submission(values), content_type=FORM)
     assert status == 200 and body == ""  # the modal closes
     [report] = slack.core.records.reports.find()
-    assert _wait(lambda: _supervisor_posts(slack.fake))
+    assert wait_until(lambda: _supervisor_posts(slack.fake))
     assert report.number in _supervisor_posts(slack.fake)[-1].params["text"]
 
 

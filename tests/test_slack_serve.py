@@ -28,6 +28,7 @@ from tests.slack_support import (
     event_body,
     post,
 )
+from tests.waiting import wait_for
 
 _SERVE_PIDS: dict[str, int] = {}
 
@@ -112,15 +113,6 @@ def _health(base: str) -> dict:
         return json.loads(r.read())
 
 
-def _wait_for(condition, *, timeout: float = 30.0, what: str) -> None:
-    """Poll `condition` until it holds (the server is another process: no event to wait on)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 class ServedProcess:
     """`python app.py serve` shaped like tests.slack_support.Served, for the report helpers."""
 
@@ -140,7 +132,7 @@ class ServedProcess:
 
     def idle(self) -> None:
         """Every request acked so far has been worked off (its Task is queued before the ack)."""
-        _wait_for(lambda: _health(self.base)["slack_backlog"] == 0, what="the Slack backlog")
+        wait_for(lambda: _health(self.base)["slack_backlog"] == 0, what="the Slack backlog")
 
 
 def _children(parent: int) -> set[int]:
@@ -192,7 +184,7 @@ def test_serve_files_a_report_and_delivers_it_once(served, tmp_path):
 
     base, fake, _ = served
     _fill_in_dm(ServedProcess(base, fake))
-    _wait_for(lambda: fake.history.get(SUPERVISOR_CHANNEL), what="the supervisor card")
+    wait_for(lambda: fake.history.get(SUPERVISOR_CHANNEL), what="the supervisor card")
     [card] = fake.history[SUPERVISOR_CHANNEL]
     assert "EDC-" in json.dumps(card)
 
@@ -203,5 +195,5 @@ def test_serve_files_a_report_and_delivers_it_once(served, tmp_path):
             ).fetchall()
 
     # Delivered, and nothing left in the outbox that could post it a second time.
-    _wait_for(lambda: outbox() == [("sent", 1)], what="the outbox to settle")
+    wait_for(lambda: outbox() == [("sent", 1)], what="the outbox to settle")
     assert len(fake.history[SUPERVISOR_CHANNEL]) == 1
