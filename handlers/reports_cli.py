@@ -181,12 +181,13 @@ def cmd_export(args, config) -> int:
 def _documents(reports, fmt: str, config, tz: ZoneInfo, now: datetime, directory) -> dict:
     """{file name: text}: one per form for a directory, else {"": the one document}."""
     from bot.records.export import render, render_per_form
+    from knowledge.bundle import load_bundle
     from knowledge.policy import load_policy
 
     options = {
         "tz": tz,
         "late_after": timedelta(hours=config.report_delay_hours),
-        "district": load_policy(config.policy_dir / "policy.yml").district,
+        "district": load_policy(load_bundle(config.policy_dir).policy_file).district,
         "printed_at": now,
     }
     if directory is not None:
