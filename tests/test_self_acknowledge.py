@@ -11,12 +11,13 @@ from tests.slack_support import SUPERVISOR_CHANNEL as SLACK_SUPERVISORS
 from tests.slack_support import serve_app, stop_app
 from tests.teams_support import SUPERVISOR_CHANNEL as TEAMS_SUPERVISORS
 from tests.teams_support import action, in_channel, personal, texts
-from tests.test_slack_reports import _buttons, _click, _fill_in_dm, _supervisor_posts, _wait
+from tests.test_slack_reports import _buttons, _click, _fill_in_dm, _supervisor_posts
 from tests.test_teams_report import (
     start_in_channel_and_fill,
     supervisor_posts,
     teams,  # noqa: F401 — the Teams fixture
 )
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def slack(index, tmp_path):
 def test_slack_reporter_in_the_supervisor_channel_cannot_acknowledge_their_report(slack):
     slack.fake.members[SLACK_SUPERVISORS].append("U1")  # the reporter is also a supervisor
     _fill_in_dm(slack)
-    assert _wait(lambda: _supervisor_posts(slack.fake))
+    assert wait_until(lambda: _supervisor_posts(slack.fake))
     card = _supervisor_posts(slack.fake)[-1]
     ack = next(
         e for _, e in _buttons(card.params["blocks"]) if e["action_id"].startswith("edc:report.ack")
@@ -38,13 +39,13 @@ def test_slack_reporter_in_the_supervisor_channel_cannot_acknowledge_their_repor
     [report] = slack.core.records.reports.find()
     _click(slack, ack, user="U1", channel=SLACK_SUPERVISORS, message_ts=posted_ts)
     refused = strings.ACK_OWN.format(number=report.number)
-    assert _wait(
+    assert wait_until(
         lambda: any(refused in str(c.params) for c in slack.fake.calls if c.method != "auth.test")
     )
     assert slack.core.records.reports.get(report.number).acknowledgement is None
     assert not slack.fake.of("chat.update")
     _click(slack, ack, user="USUPER", channel=SLACK_SUPERVISORS, message_ts=posted_ts)
-    assert _wait(lambda: slack.fake.of("chat.update"))
+    assert wait_until(lambda: slack.fake.of("chat.update"))
     acked = slack.core.records.reports.get(report.number).acknowledgement
     assert acked is not None and acked.by_key == "slack:USUPER"
 
