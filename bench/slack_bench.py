@@ -16,7 +16,9 @@ one is acked):
 - ack p99: request → HTTP 200;
 - answer p99: request sent → its answer received by the fake (both clocks CLOCK_MONOTONIC);
 - full-path throughput: commands per second until the fake has every answer; the two apps
-  alternate over several rounds and each one's median is taken;
+  alternate over several rounds and each one's median is taken; beside it, the CPU time each
+  server process spent per command in those rounds (Linux), which is what the ratio comes down
+  to: one process, one interpreter lock;
 - burst drain: after 30 seconds of that load without a pause, the time from the burst's end
   (the last ack) until the fake has received the last answer.
 `run()` returns the figures for bench/extras.py.
@@ -93,10 +95,11 @@ def run() -> dict:
             wait=False,
         )
         procs.wait_healthy()
-        return asyncio.run(_bench(ours, minimal, fake))
+        pids = {"edc": procs.pid(ours), "minimal": procs.pid(minimal)}
+        return asyncio.run(_bench(ours, minimal, fake, pids))
 
 
-async def _bench(ours: int, minimal: int, fake: int) -> dict:
+async def _bench(ours: int, minimal: int, fake: int, pids: dict[str, int]) -> dict:
     import aiohttp
 
     fake_url = f"http://127.0.0.1:{fake}"
@@ -126,15 +129,21 @@ async def _bench(ours: int, minimal: int, fake: int) -> dict:
         # Throughput: alternate the two apps (swapping which goes first) and take each one's
         # median, so a noisy moment on the machine does not decide the ratio.
         rates: dict[str, list[float]] = {name: [] for name in apps}
+        cpu = {name: 0.0 for name in apps}  # CPU seconds the server process spent in the rounds
         for round_no in range(ROUNDS):
             order = list(apps) if round_no % 2 == 0 else list(reversed(apps))
             for name in order:
+                cpu_before = _cpu_seconds(pids[name])
                 sent = await apps[name].load(SENDERS, each=REQUESTS_EACH)
                 arrivals = await apps[name].delivered_after(sent)
+                cpu[name] += _cpu_seconds(pids[name]) - cpu_before
                 rates[name].append(len(sent.refs) / (max(arrivals.values()) - sent.started))
         for name in apps:
             figures[name]["full-path throughput req/s"] = round(statistics.median(rates[name]), 1)
             figures[name]["full-path rounds req/s"] = " ".join(str(round(r)) for r in rates[name])
+            if cpu[name] > 0:
+                commands = ROUNDS * SENDERS * REQUESTS_EACH
+                figures[name]["server CPU ms per command"] = round(cpu[name] / commands * 1000, 2)
 
         for name, target in apps.items():
             sent = await target.load(SENDERS, seconds=BURST_SECONDS)
@@ -278,6 +287,16 @@ def _signed(body: bytes) -> dict:
     }
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc; 0 where there is none): the
+    server's work per command, whatever the load generator and the fake cost."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], p: int) -> float:
     if len(values) < 2:
         return round(values[0], 2) if values else 0.0
@@ -342,6 +361,10 @@ class _Processes:
         if wait:
             self.wait_healthy()
         return port
+
+    def pid(self, port: int) -> int:
+        """The process ID of the server started on `port`."""
+        return next(proc.pid for _, proc, p, _ in self.started if p == port)
 
     def wait_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT

@@ -45,9 +45,13 @@ class Router:
             return self.addenda.start(incoming, command.form, command.arg)
         if command.name == "drafts":
             return self.drafts.listing(key)
-        draft = self.services.records.drafts.open_for(key)
         if command.name == "form":
-            return self.drafts.start(incoming, command.form, draft)
+            return self.drafts.start(
+                incoming, command.form, self.services.records.drafts.open_for(key)
+            )
+        if not incoming.is_private and command.name not in DIALOG_COMMANDS:
+            return None  # channel chatter is never a dialog answer: no need to look for a draft
+        draft = self.services.records.drafts.open_for(key)
         if draft is None:
             # With nothing open, "help" is the bot's help; other dialog commands say so.
             wanted = command.name in DIALOG_COMMANDS and command.name != "help"
