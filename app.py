@@ -207,6 +207,8 @@ def cmd_teams_package(args, config) -> int:
 
 
 def cmd_slack_manifest(args, config) -> int:
+    from pathlib import Path
+
     from handlers.slack.manifest import AddressError, manifest_yaml
 
     try:
@@ -217,9 +219,10 @@ def cmd_slack_manifest(args, config) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
+    path = Path(args.output)
     try:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -61,7 +61,7 @@ def test_manifest_yml_is_what_slack_manifest_writes_for_the_edc_bundle(tmp_path)
     assert committed == generated, (
         "manifest.yml is out of date: python app.py slack-manifest --output manifest.yml"
     )
-    out = tmp_path / "slack.yml"
+    out = tmp_path / "dist" / "slack.yml"  # its folder made, as teams-package does
     proc = run_app("slack-manifest", "--output", str(out))
     assert proc.returncode == 0, proc.stderr.decode()
     assert out.read_text(encoding="utf-8") == committed and str(out) in proc.stdout.decode()
@@ -125,7 +125,8 @@ def test_a_bad_url_is_one_plain_line(address, tmp_path):
 
 
 def test_an_unwritable_output_is_one_plain_line(tmp_path):
-    proc = run_app("slack-manifest", "--output", str(tmp_path / "no" / "such" / "slack.yml"))
+    (tmp_path / "taken").mkdir()  # a folder where the file should go
+    proc = run_app("slack-manifest", "--output", str(tmp_path / "taken"))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.startswith("error: cannot write ") and err.count("\n") == 1
 
