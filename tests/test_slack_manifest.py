@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.config import load_config
 from bot.forms.registry import BUILT_IN
 from handlers.slack.listeners import COMMAND, EVENTS
-from handlers.slack.manifest import manifest_yaml
+from handlers.slack.manifest import build_manifest, manifest_yaml
 from tests.conftest import ROOT, run_app
 from tests.slack_support import (
     BOT_USER,
@@ -325,9 +325,9 @@ def test_any_policy_name_makes_a_manifest_slack_takes_and_nothing_more(
     names show on one line (unprintable characters as spaces); a name too long for the short
     description costs the name there, never a manifest Slack refuses."""
     config = _with_policy(own_bundle, name=name, code=code, district=district)
-    manifest = yaml.safe_load(manifest_yaml(config))
+    manifest = build_manifest(config)
     assert not _schema_errors(manifest)
-    expected = _shape(yaml.safe_load(manifest_yaml(load_config(riverbend, env_file=None))))
+    expected = _shape(build_manifest(load_config(riverbend, env_file=None)))
     assert _shape(manifest) == expected
     one_line = " ".join("".join(c if c.isprintable() else " " for c in name).split())
     assert one_line in manifest["display_information"]["long_description"]
@@ -337,7 +337,7 @@ def test_any_policy_name_makes_a_manifest_slack_takes_and_nothing_more(
 def test_a_long_policy_name_costs_the_short_description_only_the_name(own_bundle):
     name = "Acceptable Use of Personal and District-Owned Mobile Devices, Cameras and Messaging"
     config = _with_policy(own_bundle, name=name, code="GBEA-R")
-    manifest = yaml.safe_load(manifest_yaml(config))
+    manifest = build_manifest(config)
     assert not _schema_errors(manifest)
     description = manifest["display_information"]["description"]
     assert name not in description and "GBEA-R" in description

@@ -36,8 +36,7 @@ WIDTH = 96  # the long description's lines, as the file shows them
 # Each text's wordings, first choice first: the first that fits Slack's limit is used, so a long
 # policy name costs the policy name, never a manifest Slack refuses. {policy_name},
 # {policy_code}: the served policy's (its bundle's policy.yml); {report_clause}: the clause the
-# emergency-call form rests on (its form file); {example_clause}: the bundle's (bundle.yml);
-# {forms}: the commands that start a form.
+# emergency-call form rests on (its form file).
 DESCRIPTIONS = (
     "Answers questions on the staff {policy_name} policy ({policy_code}) and files emergency-call reports.",
     "Answers questions on the staff policy {policy_code} and files emergency-call reports.",
@@ -56,10 +55,6 @@ LONG_DESCRIPTIONS = tuple(
 COMMAND_DESCRIPTIONS = (
     "Ask about the staff {policy_name} policy, or file a report",
     "Ask about the staff policy, or file a report",
-)
-USAGE_HINTS = (
-    "[question] · {forms} · policy · {example_clause} · help",
-    "[question] · policy · {example_clause} · help",
 )
 
 HEADER = """\
@@ -166,14 +161,12 @@ def manifest_yaml(config: Config, *, url: str = "") -> str:
         "policy_name": _one_line(policy.name),
         "policy_code": _one_line(policy.code),
         "report_clause": _one_line(forms.get("emergency_call").clause),
-        "example_clause": _one_line(bundle.example_clause),
-        "forms": " · ".join(_form_commands(forms)),
     }
     return _header(policy, events_url) + BODY.format(
         description=_scalar(_fitting(DESCRIPTIONS, MAX_DESCRIPTION, names)),
         long_description=_folded(_fitting(LONG_DESCRIPTIONS, MAX_LONG_DESCRIPTION, names)),
         command_description=_scalar(_fitting(COMMAND_DESCRIPTIONS, MAX_COMMAND_DESCRIPTION, names)),
-        usage_hint=_scalar(_fitting(USAGE_HINTS, MAX_USAGE_HINT, names)),
+        usage_hint=_scalar(_usage_hint(forms, _one_line(bundle.example_clause))),
         command_url=_url_line("url", events_url),
         events_url=_url_line("request_url", events_url),
         interactivity_url=_url_line("request_url", events_url),
@@ -227,9 +220,14 @@ def _header(policy: Policy, events_url: str) -> str:
     return HEADER.format(title=title) + HTTP_MODE.format(intro=_comment(intro))
 
 
-def _form_commands(forms: Forms) -> list[str]:
-    """The words that start a form. An addendum's needs a report number: /edc help lists it."""
-    return [f.command for f in forms.with_command if not f.amends_report]
+def _usage_hint(forms: Forms, example_clause: str) -> str:
+    """What /edc takes: a question, the words that start a form, the policy list, a clause
+    (the bundle's example), help; without the forms' words should they outgrow Slack's limit.
+    An addendum's word needs a report number: /edc help lists it."""
+    fixed = ("policy", example_clause, "help")
+    starts = (f.command for f in forms.with_command if not f.amends_report)
+    hint = " · ".join(("[question]", *starts, *fixed))
+    return hint if len(hint) <= MAX_USAGE_HINT else " · ".join(("[question]", *fixed))
 
 
 def _fitting(wordings: tuple[str, ...], limit: int, names: dict[str, str]) -> str:
