@@ -6,6 +6,7 @@ python app.py ask [--json] [QUESTION ...]
 python app.py serve           HTTP: Slack /slack/events, Teams /api/messages, GET /healthz
 python app.py socket          Slack over Socket Mode
 python app.py teams-package   the Teams app package (zip) to upload
+python app.py slack-manifest  the Slack app manifest (YAML) to paste
 python app.py reports list|show|export|verify
 """
 
@@ -73,6 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy", default="", help="privacy statement https URL")
     package.add_argument("--terms", default="", help="terms of use https URL")
     package.set_defaults(func=cmd_teams_package)
+    slack = sub.add_parser("slack-manifest", help="write the Slack app manifest (YAML) to paste")
+    slack.add_argument("--output", default="", help="file to write (default: standard output)")
+    slack.add_argument(
+        "--url",
+        default="",
+        help="HTTP mode: the bot's public https address, e.g. https://edc.example.org "
+        "(default: Socket Mode)",
+    )
+    slack.set_defaults(func=cmd_slack_manifest)
     return parser
 
 
@@ -193,6 +203,33 @@ def cmd_teams_package(args, config) -> int:
         terms=args.terms,
     )
     print(f"Wrote {path} — upload it in Teams: Apps → Manage your apps → Upload an app.")
+    return 0
+
+
+def cmd_slack_manifest(args, config) -> int:
+    from pathlib import Path
+
+    from handlers.slack.manifest import AddressError, manifest_yaml
+
+    try:
+        text = manifest_yaml(config, url=args.url)
+    except AddressError as exc:  # a bad bundle or forms folder is main's to report
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Wrote {args.output} — paste it at https://api.slack.com/apps: Create New App → "
+        "From an app manifest (or, for an existing app, App Manifest)."
+    )
     return 0
 
 

@@ -101,6 +101,16 @@ def test_every_reports_option_is_documented():
                     assert re.search(pattern, README), f"reports {name} {flag}"
 
 
+def test_every_set_up_command_option_is_documented():
+    """The two commands that write what Slack and Teams are given: each option in the README."""
+    verbs = next(a for a in app._parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name in ("slack-manifest", "teams-package"):
+        for action in verbs.choices[name]._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert re.search(rf"{re.escape(flag)}(?![\w-])", README), f"{name} {flag}"
+
+
 def test_readme_is_for_its_readers_and_the_internals_live_in_docs():
     assert "item 3.6" not in README  # the written report is item 3.5
     for section in ("## Chat commands", "## Configuration", "## Updating the policy knowledge"):
