@@ -23,7 +23,7 @@ from knowledge.train import SETTINGS, Settings
 SURE_TARGET = 0.97  # answers given at confidence >= 0.9 must be right this often on CV
 DECISION_POINTS = [round(0.2 + 0.025 * n, 3) for n in range(25)]  # 0.2 .. 0.8
 GRID = {
-    "c": (5.0, 10.0, 20.0, 50.0),
+    "c": (5.0, 10.0, 20.0, 50.0, 100.0),
     "char_weight": (0.5, 0.8, 1.2),
     "concept_weight": (0.3, 0.6, 1.0),
     "policy_weight": (0.5, 1.0, 2.0),
