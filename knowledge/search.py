@@ -160,6 +160,8 @@ class Index:
         postings: dict[tuple[str, str], list[int]] = {}
         for n, question in enumerate(questions):
             for feature in set(self.featurizer.word_features(question)):
+                if is_phrase(feature):
+                    continue  # "do+i", "in+my": shared by far too many questions to tell
                 postings.setdefault(("words", feature), []).append(n)
         return questions, postings
 
