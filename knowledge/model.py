@@ -122,11 +122,14 @@ class Model:
 
     def contributions(self, vector: dict[tuple[str, str], float], label: str) -> dict:
         """(block, feature) -> its part in `label`'s logit: what the answer rests on."""
+        k = self.classes.index(label)
         out = {}
         for key, x in vector.items():
-            w = parse_weights(self._tables[key[0]][key[1]][1]).get(label)
-            if w is not None:
-                out[key] = x * w
+            row = self._rows.get(key)
+            if row is None:
+                row = self._row(key)
+            if row and row[k] != 0.0:
+                out[key] = x * row[k]
         return out
 
     def confidence(self, p_top: float, in_scope: float) -> float:
