@@ -17,7 +17,7 @@ from functools import cache
 from bench import variants
 from bench.evalset import EvalRow
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
-from knowledge.features import Featurizer, Speller
+from knowledge.features import Featurizer, Speller, intent_tokens, tokens
 from knowledge.normalize import content
 from knowledge.policy import load_policy
 from knowledge.sentences import load_sentence_answers
@@ -55,10 +55,7 @@ def groups(data: list[Example], featurizer: Featurizer) -> list[str]:
             i = parent[i]
         return i
 
-    bags = [
-        frozenset(content(featurizer.word_features(e.text)) + featurizer.concept_features(e.text))
-        for e in data
-    ]
+    bags = [situation_bag(e.text, featurizer) for e in data]
     by_token: dict[str, list[int]] = {}
     for i, e in enumerate(data):
         if e.source == "policy":
@@ -88,6 +85,16 @@ def groups(data: list[Example], featurizer: Featurizer) -> list[str]:
     return [
         root_name.get(find(i), name) if name != "policy" else name for i, name in enumerate(names)
     ]
+
+
+def situation_bag(text: str, featurizer: Featurizer) -> frozenset[str]:
+    """What near-twins share: content words, their adjacent pairs, intent tokens and concepts.
+    Spelt out here, not taken from the ranker's features, so a feature change is measured on
+    the same folds as before it."""
+    seq = tokens(text)
+    kept = content(seq)
+    pairs = [f"{a} {b}" for a, b in zip(kept, kept[1:])]
+    return frozenset(kept + pairs + intent_tokens(seq) + featurizer.concepts(text))
 
 
 def folds(data: list[Example], featurizer: Featurizer) -> Iterator[tuple[list[int], list[int]]]:

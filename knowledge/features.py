@@ -1,10 +1,12 @@
 """What the ranker sees in a text: three blocks of features, one analyzer each.
 
-- words: content words (stemmed), the question's intent tokens, and adjacent word pairs;
+- words: content words (stemmed), the question's intent tokens, adjacent content-word pairs, and
+  adjacent token pairs with the function words kept ("to+parent", "from+my", "can+i"): how the
+  words are put together tells clauses apart that share their topic words;
 - chars: character 3–5-grams of each word, padded with spaces (typos and word forms meet);
 - concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
   insta" → text message, student, social networking), so a question and a policy sentence meet
-  even when they share no word.
+  even when they share no word; and every two of a text's concepts together.
 
 The same functions serve training (knowledge/train.py, through scikit-learn's vectorizers) and
 the run-time scorer (knowledge/model.py), so both see exactly the same features.
@@ -54,6 +56,7 @@ IT_TOKEN = "itdept"
 # A synonym phrase written with "my" ("my phone") also fires on "his phone", "their phone":
 # possessives are one token to the phrase matcher.
 POSSESSIVES = frozenset(["my", "his", "her", "their", "our", "your"])
+PHRASE_JOIN = "+"  # joins a token pair; no word has it (words split on everything but a-z0-9#)
 CHAR_NGRAMS = (3, 5)
 MIN_TYPO_LEN = 4  # shorter words are too ambiguous to correct ("fb", "dm", "pic")
 LONG_WORD = 7  # from this length two edits are still a typo; below it, one
@@ -71,6 +74,17 @@ def intent_tokens(seq: list[str]) -> list[str]:
 
 def is_intent(token: str) -> bool:
     return token.startswith("?")
+
+
+def phrase_pairs(seq: list[str]) -> list[str]:
+    """Every two adjacent tokens, stopwords included ("email to a parent" has "to+parent", "can I
+    email from my phone" has "from+my"): the function words say how the topic words relate."""
+    return [f"{a}{PHRASE_JOIN}{b}" for a, b in zip(seq, seq[1:])]
+
+
+def is_phrase(token: str) -> bool:
+    """A token pair: it says how a question is put, not what it is about."""
+    return PHRASE_JOIN in token
 
 
 def mark_it_department(text: str) -> str:
@@ -122,7 +136,7 @@ class Featurizer:
         seq = tokens(text)
         kept = content(seq)
         pairs = [f"{a} {b}" for a, b in zip(kept, kept[1:])]
-        return kept + pairs + intent_tokens(seq)
+        return kept + pairs + phrase_pairs(seq) + intent_tokens(seq)
 
     def char_features(self, text: str) -> list[str]:
         low, high = CHAR_NGRAMS
@@ -134,6 +148,15 @@ class Featurizer:
         return grams
 
     def concept_features(self, text: str) -> list[str]:
+        """The text's concepts, and every two of them together ("~student+~text_message"): a
+        clause is often about a combination (email with parents), not one concept."""
+        found = self.concepts(text)
+        distinct = sorted(set(found))
+        pairs = [f"{a}{PHRASE_JOIN}{b}" for n, a in enumerate(distinct) for b in distinct[n + 1 :]]
+        return found + pairs
+
+    def concepts(self, text: str) -> list[str]:
+        """The concept tokens of the synonym-table phrases in the text, in order."""
         seq = [_possessive(w) for w in tokens(text)]
         found = []
         for i, word in enumerate(seq):

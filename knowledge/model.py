@@ -21,10 +21,19 @@ from knowledge.features import Featurizer
 from knowledge.policy import DATA_DIR
 
 MODEL_FILE = DATA_DIR / "ranker.json"
+FORMAT = 2  # per feature [idf, "class weight class weight …"]: see parse_weights
 BLOCKS = ("words", "chars", "concepts")
 
 
 _ZERO: tuple[float, ...] = ()  # a feature whose weights were all pruned
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """A feature's weights as the file keeps them, "3.5 0.1234 none -0.0567", as a mapping.
+    One string per feature, read only when a question has the feature: the file has ~150,000
+    weights and parsing them all as JSON numbers would take most of the start-up."""
+    parts = text.split()
+    return {parts[n]: float(parts[n + 1]) for n in range(0, len(parts), 2)}
 
 
 def softmax(logits: list[float]) -> list[float]:
@@ -49,7 +58,7 @@ class Model:
             "chars": self.settings["char_weight"],
             "concepts": self.settings["concept_weight"],
         }
-        # block -> feature -> [idf, {class: weight}], as read (no conversion: start-up stays fast)
+        # block -> feature -> [idf, "class weight …"], as read (no conversion: start-up stays fast)
         self._blocks: list[tuple[Callable[[str], list[str]], float, dict]] = []
         analyzers = {
             "words": featurizer.word_features,
@@ -100,7 +109,7 @@ class Model:
     def _row(self, key: tuple[str, str]) -> tuple[float, ...]:
         """A feature's weights as one value per class, made on first use (start-up stays fast;
         the same result if two threads race to make it)."""
-        weights = self._tables[key[0]][key[1]][1]
+        weights = parse_weights(self._tables[key[0]][key[1]][1])
         row = tuple(weights.get(label, 0.0) for label in self.classes) if weights else _ZERO
         self._rows[key] = row
         return row
@@ -113,11 +122,14 @@ class Model:
 
     def contributions(self, vector: dict[tuple[str, str], float], label: str) -> dict:
         """(block, feature) -> its part in `label`'s logit: what the answer rests on."""
+        k = self.classes.index(label)
         out = {}
         for key, x in vector.items():
-            w = self._tables[key[0]][key[1]][1].get(label)
-            if w is not None:
-                out[key] = x * w
+            row = self._rows.get(key)
+            if row is None:
+                row = self._row(key)
+            if row and row[k] != 0.0:
+                out[key] = x * row[k]
         return out
 
     def confidence(self, p_top: float, in_scope: float) -> float:
@@ -144,6 +156,6 @@ def load_model(path: Path, featurizer: Featurizer) -> Model:
         raise KnowledgeError(f"{path.name}: not found; run `make train`") from None
     except json.JSONDecodeError as exc:
         raise KnowledgeError(f"{path.name}: not valid JSON ({exc.msg}); run `make train`") from None
-    if data.get("format") != 1:
+    if data.get("format") != FORMAT:
         raise KnowledgeError(f"{path.name}: unknown format; run `make train`")
     return Model(data, featurizer)

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from knowledge.bundle import Bundle, load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, ShortAnswer, load_curated, load_questions
-from knowledge.features import Featurizer, Speller, is_intent
+from knowledge.features import Featurizer, Speller, is_intent, is_phrase
 from knowledge.model import Model, load_model
 from knowledge.policy import Policy, load_policy
 from knowledge.sentences import load_sentence_answers
@@ -127,11 +127,11 @@ class Index:
 
     def _why(self, vector: dict, label: str) -> tuple[str, ...]:
         """The words and synonym-table terms that pushed hardest towards `label`; character
-        n-grams are left out (a fragment of a word explains nothing to a reader)."""
+        n-grams, intent tokens and token pairs are left out (they explain nothing to a reader)."""
         words = {key: x for key, x in vector.items() if key[0] != "chars"}
         by_name: dict[str, float] = {}
         for (_, feature), value in self.model.contributions(words, label).items():
-            if value <= 0 or is_intent(feature):
+            if value <= 0 or is_intent(feature) or is_phrase(feature):
                 continue
             name = self.featurizer.labels.get(feature, feature)
             by_name[name] = by_name.get(name, 0.0) + value
@@ -160,6 +160,8 @@ class Index:
         postings: dict[tuple[str, str], list[int]] = {}
         for n, question in enumerate(questions):
             for feature in set(self.featurizer.word_features(question)):
+                if is_phrase(feature):
+                    continue  # "do+i", "in+my": shared by far too many questions to tell
                 postings.setdefault(("words", feature), []).append(n)
         return questions, postings
 

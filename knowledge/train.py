@@ -32,11 +32,11 @@ from knowledge.bundle import load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.errors import KnowledgeError
 from knowledge.features import Featurizer, known_words
+from knowledge.model import FORMAT
 from knowledge.policy import DATA_DIR, Policy, load_policy
 from knowledge.sentences import load_sentence_answers
 
 DATA_FILES = ("policy.yml", "questions.yml", "answers.yml", "sentences.yml", "synonyms.yml")
-FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ SETTINGS = Settings(
     policy_weight=1.0,
     none_weight=1.0,
     augment_weight=0.4,
-    temperature=1.035,
-    decline_below=0.425,
-    confidence=(0.8512, 0.0, 0.1555),
+    temperature=0.877,
+    decline_below=0.325,
+    confidence=(0.8359, 0.0, 0.2902),
     prune=0.05,
     digits=4,
 )
@@ -217,7 +217,8 @@ def to_json(
     pipeline, settings: Settings, fingerprint: str, vocabulary: list[str], situations: dict
 ) -> str:
     """The model file: settings, classes, intercepts, then one line per feature:
-    "feature": [idf, {"class": weight, ...}]. Sorted, so the same fit gives the same text."""
+    "feature": [idf, "class weight class weight ..."]. Sorted, so the same fit gives the same
+    text."""
     model = pipeline.named_steps["model"]
     labels = [str(c) for c in model.classes_]
     union = pipeline.named_steps["features"]
@@ -239,14 +240,13 @@ def to_json(
         rows = []
         for feature, column in sorted(vocab.items()):
             j = offset + column
-            weights = {
-                labels[k]: float(model.coef_[k, j])
+            weights = " ".join(
+                f"{labels[k]} {float(model.coef_[k, j])!r}"
                 for k in range(len(labels))
                 if model.coef_[k, j] != 0.0
-            }
+            )
             rows.append(
-                f"{json.dumps(feature)}: [{float(vec.idf_[column])!r}, "
-                f"{json.dumps(weights, separators=(', ', ': '))}]"
+                f"{json.dumps(feature)}: [{float(vec.idf_[column])!r}, {json.dumps(weights)}]"
             )
         offset += len(vocab)
         blocks.append(f"{json.dumps(name)}: {{\n" + ",\n".join(rows) + "\n}")
