@@ -68,9 +68,9 @@ SETTINGS = Settings(
     policy_weight=1.0,
     none_weight=1.0,
     augment_weight=0.4,
-    temperature=0.877,
-    decline_below=0.325,
-    confidence=(0.8359, 0.0, 0.2902),
+    temperature=0.854,
+    decline_below=0.475,
+    confidence=(0.8545, 0.0, 0.1507),
     prune=0.05,
     digits=4,
 )
