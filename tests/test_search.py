@@ -142,6 +142,7 @@ def test_a_close_runner_up_is_reported_as_also_applying(index):
     found = []
     for question in (
         "can i friend a student on instagram",
+        "can i message a student on instagram",
         "should i follow my students back on social media",
         "is it ok to snapchat with kids on my team",
         "can i post photos of my students on my personal facebook",
