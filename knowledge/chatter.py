@@ -12,11 +12,15 @@ messages:
   dash or full stop, or ending in "here" ("2nd grade teacher here") — is chat when every word
   of it is a chat word (roles, school places, greetings, hedges, names) and one of them is a
   marker (a role, a greeting, a hedge). A segment with a topic word ("Facebook", "photos",
-  "student") is never chat, and a segment ending in "?" only for a few set phrases ("got a sec?").
+  "student") or that asks something ("…and is there a meeting") is never chat, and a segment
+  ending in "?" only for a few set phrases ("got a sec?"). A lead-in may hold one word the
+  lists lack ("something came up in class today:") unless it says what it is about.
 
-Training texts and queries go through the same function. When nothing would be left, the text
-is kept whole. Every pattern is linear (bounded repeats, delimiters the segment body cannot
-contain), so hostile input cannot make it backtrack.
+Training texts and queries go through the same function; tests/chatter_phrases.py is the chat
+it is tested with. When nothing would be left, the text is kept whole. No pattern can read the
+same words two ways (bounded repeats, segment bodies that cannot hold their delimiter), at most
+_MAX_PIECES pieces go at either end and sign-offs are looked for in the last _WINDOW characters,
+so hostile input costs no more than a long question.
 """
 
 from __future__ import annotations
