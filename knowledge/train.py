@@ -60,17 +60,17 @@ class Settings:
 
 
 SETTINGS = Settings(
-    c=50.0,
-    word_weight=1.0,
+    c=100.0,
+    word_weight=1.5,
     char_weight=1.2,
     concept_weight=0.6,
     min_df=2,
     policy_weight=1.0,
-    none_weight=1.0,
+    none_weight=1.5,
     augment_weight=0.4,
-    temperature=0.854,
-    decline_below=0.475,
-    confidence=(0.8545, 0.0, 0.1507),
+    temperature=0.938,
+    decline_below=0.45,
+    confidence=(0.8091, 0.0, 0.3006),
     prune=0.05,
     digits=4,
 )
