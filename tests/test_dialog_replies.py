@@ -5,6 +5,8 @@ answer; edit takes the review labels; the privacy reminder comes once; review su
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from bot import strings as qa_strings
@@ -87,6 +89,10 @@ def test_choices_are_read_from_how_staff_write(core, field, reply, stored):
     ],
 )
 def test_times_staff_write_are_saved(core, reply):
+    # Mid-afternoon, so that every reply names a time already past ("this morning" said
+    # at 00:30 is in the future, and is refused as such).
+    afternoon = datetime(2026, 11, 18, 15, 0, tzinfo=core.reports.services.settings.tz)
+    core.reports.services.clock = lambda: afternoon
     out = script(core, [*at("call_time"), reply])
     assert "call_time" in answers(core), out
     assert qa_strings.DECLINE not in out and "Got it" in out

@@ -122,7 +122,7 @@ def test_the_decision_follows_the_in_scope_probability_it_reports(index):
     for question in [q for q, _ in IN_SCOPE] + OUT_OF_SCOPE:
         result = index.search(question)
         assert result.answered == (result.in_scope >= index.answer_threshold)
-        assert sum(result.scores.values()) <= 1.0 + 1e-6
+        assert sum(result.scores.values()) <= 1.0 + len(result.scores) * 0.00005  # rounded
         assert list(result.scores) == list(result.scores)[:3] + list(result.scores)[3:]
         assert result.clauses == tuple(list(result.scores)[:3])
 
