@@ -53,3 +53,15 @@ class Swapper:
 
         out = self._pattern.sub(swap, text)
         return out if count else None
+
+
+def chat_wrapped(text: str) -> str:
+    """The text with a staff chat opening in front (and, for about a third, a closing after),
+    both picked by a stable hash of the text (knowledge/chat_openings.py)."""
+    from knowledge.chat_openings import CLOSINGS, OPENINGS
+
+    seed = zlib.crc32(text.encode())
+    wrapped = f"{OPENINGS[seed % len(OPENINGS)]} {text}"
+    if seed % 3 == 0:
+        wrapped += f" {CLOSINGS[(seed // 3) % len(CLOSINGS)]}"
+    return wrapped

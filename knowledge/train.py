@@ -6,7 +6,8 @@ and one for "out of scope". It learns from everything in a policy bundle (knowle
 the one EDC_POLICY_DIR names, default policies/edc): the curated questions
 (questions.yml), the curated answers' questions and sentences (answers.yml), the per-sentence
 plain answers (sentences.yml) and the policy sentences themselves (policy.yml), plus a copy of
-each in-scope curated question with its synonym-table phrases swapped (knowledge/augment.py).
+each in-scope curated question with its synonym-table phrases swapped, and a copy of every
+curated question wrapped in staff chat (knowledge/augment.py).
 
 Training needs scikit-learn (requirements-dev.txt); serving does not: the fitted weights are
 written to the bundle's ranker.json, one feature per line so a knowledge edit shows in a diff,
@@ -27,7 +28,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from knowledge.augment import Swapper
+from knowledge.augment import Swapper, chat_wrapped
 from knowledge.bundle import load_bundle
 from knowledge.curated import OUT_OF_SCOPE, Curated, load_curated
 from knowledge.errors import KnowledgeError
@@ -55,6 +56,7 @@ class Settings:
     # confidence = logistic(a * logit(P(first clause)) + b * logit(P(in scope)) + c), fitted on CV
     confidence: tuple[float, float, float] = (1.0, 0.0, 0.0)
     augment_weight: float = 0.0  # weight of an in-scope question's synonym-swapped copy (0: none)
+    chat_weight: float = 0.0  # weight of every curated question's chat-wrapped copy (0: none)
     prune: float = 0.0  # weights smaller than this (absolute) are dropped from the file
     digits: int = 4  # decimals kept in the model file
 
@@ -68,9 +70,10 @@ SETTINGS = Settings(
     policy_weight=1.0,
     none_weight=1.5,
     augment_weight=0.4,
-    temperature=0.938,
-    decline_below=0.45,
-    confidence=(0.8091, 0.0, 0.3006),
+    chat_weight=0.5,
+    temperature=0.994,
+    decline_below=0.525,
+    confidence=(0.8056, 0.0, 0.2418),
     prune=0.05,
     digits=4,
 )
@@ -152,6 +155,7 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
         else 1.0
         for e in train
     ]
+    asked = [(e, w) for e, w in zip(train, weights) if e.question]  # the curated questions
     if settings.augment_weight > 0:
         swapper = Swapper(featurizer.synonyms)
         # In-scope questions only: copies of out-of-scope ones lowered the CV objective.
@@ -162,6 +166,10 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
             Example(text, e.label, e.source, question=True) for e, text in copies if text
         ]
         weights += [settings.augment_weight for _, text in copies if text]
+    if settings.chat_weight > 0:
+        # In and out of scope alike: the chat words must not tip the answer-or-decline decision.
+        train = train + [Example(chat_wrapped(e.text), e.label, e.source) for e, _ in asked]
+        weights += [settings.chat_weight * w for _, w in asked]
     present = sorted({e.label for e in train}, key=labels.index)
     if present != labels:
         raise ValueError(f"every class needs training texts; missing {set(labels) - set(present)}")
