@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -223,6 +224,47 @@ def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = Non
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def raw_status(url: str, request: bytes) -> int:
+    """Send `request` (raw bytes, however malformed) to `url`'s host and port; the HTTP status
+    of the answer. The server may answer and close before the whole request is sent."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=60) as sock:
+        with contextlib.suppress(OSError):
+            sock.sendall(request)
+        head = b""
+        while b"\r\n" not in head:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+    return int(head.split(b" ", 2)[1])
+
+
+def view_submission(values: dict, view: dict | None = None) -> str:
+    """A form-encoded view_submission of the report modal (`view`: the one views.open showed,
+    whose callback and private metadata come back; default: the emergency-call form's callback).
+    A plain string value is a text input; a dict is the element's state as Slack sends it."""
+    state = {
+        field: {
+            "v": value if isinstance(value, dict) else {"type": "plain_text_input", "value": value}
+        }
+        for field, value in values.items()
+    }
+    submitted = {"id": "V1", "type": "modal", "callback_id": "edc:form:emergency_call"}
+    if view is not None:
+        submitted["callback_id"] = view["callback_id"]
+        submitted["private_metadata"] = view.get("private_metadata", "")
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "username": "pat"},
+        "api_app_id": APP_ID,
+        "trigger_id": "t1",
+        "view": {**submitted, "state": {"values": state}},
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
 def post(

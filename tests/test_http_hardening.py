@@ -21,12 +21,14 @@ from tests.slack_support import (
     command_body,
     event_body,
     post,
+    raw_status,
     serve_app,
     sign,
     stop_app,
 )
 from tests.teams_fake_openid import FakeOpenId
 from tests.teams_support import Harness, bot_added, personal
+from tests.waiting import wait_until
 
 APP_ID = "00000000-0000-4000-8000-00000000b07e"
 
@@ -84,7 +86,7 @@ def test_duplicate_signature_headers_are_refused(slack):
         f"X-Slack-Signature: v0={'0' * 64}\r\nX-Slack-Signature: {good['X-Slack-Signature']}\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     ).encode() + body
-    assert _raw_socket_status(slack.url, request) == 401
+    assert raw_status(slack.url, request) == 401
 
 
 def test_an_unsigned_body_is_refused_before_it_is_read(slack):
@@ -93,7 +95,7 @@ def test_an_unsigned_body_is_refused_before_it_is_read(slack):
         f"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM}\r\n"
         "Content-Length: 52428800\r\n\r\n"
     ).encode()
-    assert _raw_socket_status(slack.url, request) == 401
+    assert raw_status(slack.url, request) == 401
 
 
 def test_a_signed_body_over_the_limit_is_413(slack):
@@ -189,21 +191,6 @@ def test_a_genuine_request_still_works(slack):
     assert status == 200
     assert slack.fake.wait_for("response_url")
     assert post(slack.url, event_body({"type": "app_home_opened"}), content_type=JSON)[0] == 200
-
-
-def _raw_socket_status(url: str, request: bytes) -> int:
-    import socket
-
-    parts = urllib.parse.urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(request)
-        head = b""
-        while b"\r\n" not in head:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            head += chunk
-    return int(head.split(b" ", 2)[1])
 
 
 # ---- Teams: malformed activities, and tokens on keys fetched off the loop -----------------------
@@ -384,15 +371,16 @@ def test_a_stalled_key_endpoint_fails_teams_fast_and_leaves_slack_and_health_ans
         )
         assert status == 200
         assert slack.fake.wait_for("response_url")
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            status, health = _raw(base + "/healthz", b"", {}, method="GET")
+
+        def health() -> dict:
+            status, answer = _raw(base + "/healthz", b"", {}, method="GET")
             assert status == 200
-            if health["status"] == "degraded":
-                break
-            time.sleep(0.1)
-        assert health["status"] == "degraded"
-        assert any("signing keys" in p for p in health["problems"])
+            return answer
+
+        wait_until(lambda: health()["status"] == "degraded")
+        state = health()
+        assert state["status"] == "degraded"
+        assert any("signing keys" in p for p in state["problems"])
     finally:
         loop.run(runner.cleanup())
         loop.stop()

@@ -14,8 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -34,20 +32,19 @@ from handlers.slack.notifier import SlackNotifier
 from tests.conftest import ROOT, run_app
 from tests.report_support import KEY, REPORT_ANSWERS, say
 from tests.slack_support import (
-    APP_ID,
     BOT_TOKEN,
     FORM,
     SIGNING_SECRET,
     SUPERVISOR_CHANNEL,
-    TEAM,
     Call,
     FakeSlack,
     LoopThread,
     post,
     serve_app,
     stop_app,
+    view_submission,
 )
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_health
 
 TIMEOUT = 60.0
 
@@ -181,17 +178,9 @@ def _start(tmp_path, fake: FakeSlack, name: str, **extra: str) -> subprocess.Pop
 
 
 def _up(proc: subprocess.Popen) -> subprocess.Popen:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{proc.port}/healthz", timeout=1):
-                return proc
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(Path(proc.log.name).read_text())
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("app.py serve did not come up")
+    base = f"http://127.0.0.1:{proc.port}"
+    wait_for_health(base, proc, output=lambda: Path(proc.log.name).read_text(), timeout=TIMEOUT)
+    return proc
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -353,28 +342,6 @@ def test_with_history_an_ambiguous_post_is_found_not_repeated(tmp_path, index, f
 # ---- a replayed form submission -----------------------------------------------------------
 
 
-def _view_submission(view: dict, values: dict) -> str:
-    state = {}
-    for field, value in values.items():
-        element = value if isinstance(value, dict) else {"type": "plain_text_input", "value": value}
-        state[field] = {"v": element}
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "username": "pat"},
-        "api_app_id": APP_ID,
-        "trigger_id": "t1",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": view["callback_id"],
-            "private_metadata": view.get("private_metadata", ""),
-            "state": {"values": state},
-        },
-    }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
-
-
 def _form_values() -> dict:
     from tests.test_slack_reports import CONTENT, TYPED
 
@@ -397,7 +364,7 @@ def test_a_replayed_form_submission_files_and_posts_nothing_new(index, tmp_path)
     try:
         slack.action("edc:form.open:2", "report", channel="", response_url="")
         [opened] = slack.fake.wait_for("views.open")
-        body = _view_submission(opened.params["view"], _form_values())
+        body = view_submission(_form_values(), opened.params["view"])
         for _ in range(3):  # the same signed request, replayed
             status, answer, _ = post(slack.url, body, content_type=FORM)
             assert status == 200 and answer == ""
@@ -422,7 +389,7 @@ def test_a_replayed_form_submission_files_and_posts_nothing_new(index, tmp_path)
             **opened.params["view"],
             "private_metadata": json.dumps({"submission": uuid.uuid4().hex}),  # another modal
         }
-        status, answer, _ = post(slack.url, _view_submission(second_view, other), content_type=FORM)
+        status, answer, _ = post(slack.url, view_submission(other, second_view), content_type=FORM)
         assert status == 200 and answer == "", answer
         assert second_view["private_metadata"] != opened.params["view"]["private_metadata"]
         assert len(slack.core.records.reports.find()) == 2  # a new form is a new report

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.records.audit import REPORT_COLUMNS
 from tests.conftest import run_app
 from tests.report_support import KEY, REPORT_ANSWERS, chat_env
 
@@ -86,21 +87,8 @@ def _rechain(db: sqlite3.Connection, *, start: int = 1, end: int = 10**9, prefix
 
 
 def _report_hash(row: dict) -> str:
-    columns = [
-        "number",
-        "form",
-        "user_key",
-        "platform",
-        "amends",
-        "event_at",
-        "started_at",
-        "submitted_at",
-        "delay_seconds",
-        "policy_revision",
-        "policy_sha256",
-        "body",
-    ]
-    return hashlib.sha256(_canonical([row.get(c) for c in columns]).encode()).hexdigest()
+    """The unkeyed digest an insider could recompute over the report's audited columns."""
+    return hashlib.sha256(_canonical([row.get(c) for c in REPORT_COLUMNS]).encode()).hexdigest()
 
 
 # ---- the attacks ----------------------------------------------------------------------------

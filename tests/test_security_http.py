@@ -9,7 +9,6 @@ refused, answered, closed, nothing posted — never wall-clock figures (those ar
 
 from __future__ import annotations
 
-import contextlib
 import json
 import resource
 import selectors
@@ -35,12 +34,14 @@ from tests.slack_support import (
     LoopThread,
     command_body,
     post,
+    raw_status,
     sign,
 )
 from tests.teams_fake_connector import FakeConnector
 from tests.teams_fake_openid import FakeOpenId
 from tests.teams_support import personal, post_activity
 from tests.test_slack_serve import _free_port
+from tests.waiting import wait_for_health, wait_until
 
 APP_ID = "00000000-0000-4000-8000-00000000b07e"
 OPEN_FILES = 256  # low, so a connection flood would exhaust it if nothing capped connections
@@ -75,16 +76,7 @@ class Serve:
                 stderr=subprocess.STDOUT,
                 preexec_fn=limit,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError, ValueError):
-                self.health()
-                return
-            if self.proc.poll() is not None:
-                pytest.fail(self.log())
-            time.sleep(0.1)
-        self.stop()
-        pytest.fail("app.py serve did not come up:\n" + self.log())
+        wait_for_health(self.base, self.proc, output=self.log, timeout=60)
 
     def health(self) -> dict:
         with urllib.request.urlopen(self.base + "/healthz", timeout=10) as response:
@@ -321,9 +313,7 @@ def test_a_stalled_key_endpoint_leaves_slack_answering_and_fails_teams_fast(
     assert "try again" in body["error"]
     assert _command(server, slack_fake, "while-stalled") == 200
     assert _answered(slack_fake, {"while-stalled"}) == {"while-stalled"}
-    deadline = time.monotonic() + 60
-    while server.health()["status"] != "degraded" and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: server.health()["status"] == "degraded", timeout=60)
     health = server.health()
     assert health["status"] == "degraded"
     assert any("signing keys" in problem for problem in health["problems"])
@@ -411,20 +401,7 @@ RAW_REQUESTS = {
 @pytest.mark.parametrize("name", list(RAW_REQUESTS))
 def test_malformed_requests_get_a_4xx(server, name):
     request, expected = RAW_REQUESTS[name]
-    assert _raw_status(server.port, request.encode("latin-1")) in expected
-
-
-def _raw_status(port: int, request: bytes) -> int:
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
-        with contextlib.suppress(OSError):  # the server may answer (and close) mid-send
-            sock.sendall(request)
-        head = b""
-        while b"\r\n" not in head:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            head += chunk
-    return int(head.split(b" ", 2)[1])
+    assert raw_status(server.base, request.encode("latin-1")) in expected
 
 
 # ---- local mode: this machine only --------------------------------------------------------------
@@ -460,7 +437,7 @@ def test_local_mode_answers_this_machine_and_posts_to_loopback_only(local_server
 
 
 def test_slack_is_not_served_without_its_credentials(local_server):
-    assert _raw_status(
-        local_server.port,
+    assert raw_status(
+        local_server.base,
         b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
     ) in {404, 405}

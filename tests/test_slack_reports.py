@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.parse
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,14 +14,13 @@ import pytest
 from bot.forms import strings as form_strings
 from bot.forms.spec import load_form
 from tests.slack_support import (
-    APP_ID,
     FORM,
     SUPERVISOR_CHANNEL,
-    TEAM,
     dm_event,
     post,
     serve_app,
     stop_app,
+    view_submission,
 )
 from tests.waiting import wait_until
 
@@ -195,29 +193,6 @@ def test_acknowledge_by_a_member_updates_the_card_and_tells_the_reporter(slack):
     assert report.acknowledgement is not None and report.acknowledgement.by_key == "slack:USUPER"
 
 
-def _view_submission(values: dict) -> str:
-    state = {}
-    for field, value in values.items():
-        if isinstance(value, dict):
-            state[field] = {"v": value}
-        else:
-            state[field] = {"v": {"type": "plain_text_input", "value": value}}
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "username": "pat"},
-        "api_app_id": APP_ID,
-        "trigger_id": "t1",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": "edc:form:emergency_call",
-            "state": {"values": state},
-        },
-    }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
-
-
 def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
     slack.action("edc:form.open:2", "report", channel="", response_url="")
     [opened] = slack.fake.wait_for("views.open")
@@ -236,13 +211,13 @@ def test_modal_opens_at_once_and_shows_errors_on_the_fields(slack):
         **{k: v for k, v in TYPED.items() if k != "follow_up"},
         "content": "too short",
     }
-    status, body, seconds = post(slack.url, _view_submission(values), content_type=FORM)
+    status, body, seconds = post(slack.url, view_submission(values), content_type=FORM)
     assert status == 200 and seconds < 3
     answer = json.loads(body)
     assert answer["response_action"] == "errors" and list(answer["errors"]) == ["content"]
     assert not slack.core.records.reports.find()
     values["content"] = CONTENT
-    status, body, _ = post(slack.url, _view_submission(values), content_type=FORM)
+    status, body, _ = post(slack.url, view_submission(values), content_type=FORM)
     assert status == 200 and body == ""  # the modal closes
     [report] = slack.core.records.reports.find()
     assert wait_until(lambda: _supervisor_posts(slack.fake))

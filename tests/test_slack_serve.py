@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from tests.slack_support import (
     event_body,
     post,
 )
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_health
 
 _SERVE_PIDS: dict[str, int] = {}
 
@@ -66,19 +65,7 @@ def served(tmp_path):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                health = json.loads(r.read())
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read().decode())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("app.py serve did not come up")
+    health = wait_for_health(base, proc, output=lambda: proc.stdout.read().decode())
     _SERVE_PIDS[base] = proc.pid
     yield base, fake, health
     proc.terminate()

@@ -14,6 +14,7 @@ from bot.engine import Bot
 from handlers.slack.bolt_app import build_slack
 from handlers.slack.socket_mode import socket_handler
 from tests.slack_support import APP_ID, TEAM, FakeSlack, LoopThread, slack_config
+from tests.waiting import wait_for
 
 
 class FakeSocket:
@@ -116,10 +117,7 @@ def test_slash_command_over_socket_mode_is_acked_and_answered(socket_env):
     fake, ws, adapter = socket_env
     [opened] = fake.wait_for("apps.connections.open")
     assert opened.headers["Authorization"] == "Bearer xapp-test"  # the app token, not the bot's
-    deadline = time.monotonic() + 30
-    while ws.connections < 1:
-        assert time.monotonic() < deadline, "the client never connected"
-        time.sleep(0.02)
+    wait_for(lambda: ws.connections >= 1, what="the client to connect")
     ws.send(_command_envelope("env-1", "can I text a student?", fake.response_url("s1")))
     ack = ws.wait_ack("env-1")
     assert ack is not None, "no ack envelope came back"

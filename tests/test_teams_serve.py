@@ -4,11 +4,8 @@ posted to that channel once, by the real process."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -24,6 +21,7 @@ from tests.teams_support import (
 )
 from tests.test_slack_serve import _free_port
 from tests.test_teams_report import fill_in_report, supervisor_posts
+from tests.waiting import wait_for_health
 
 
 class Served:
@@ -60,17 +58,9 @@ class Served:
         return post_activity(self.base + "/api/messages", activity, **kwargs)
 
     def _wait_healthy(self) -> dict:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
-                    return json.loads(response.read())
-            except OSError:
-                if self.proc.poll() is not None:
-                    pytest.fail(self.proc.stdout.read().decode())
-                time.sleep(0.1)
-        self.close()
-        pytest.fail("app.py serve did not come up")
+        return wait_for_health(
+            self.base, self.proc, output=lambda: self.proc.stdout.read().decode()
+        )
 
     def close(self) -> None:
         self.proc.terminate()
