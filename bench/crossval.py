@@ -22,7 +22,13 @@ from knowledge.normalize import content
 from knowledge.policy import load_policy
 from knowledge.sentences import load_sentence_answers
 from knowledge.train import Example, Settings, classes, examples, fit, speller_vocabulary
+from tests import chat_openings_heldout
 
+_HELD_OUT_CHAT = (
+    tuple(f"{o} " for o in chat_openings_heldout.OPENINGS),
+    ("",) * len(chat_openings_heldout.CLOSINGS)
+    + tuple(f" {c}" for c in chat_openings_heldout.CLOSINGS),
+)
 FOLDS = 5
 SEED = 1
 NEAR_TWIN = 0.5  # Jaccard of content words + concepts at which two questions are one situation
@@ -115,7 +121,8 @@ def _fold(group: str) -> int:
 
 def held_out(settings: Settings, chatty: bool = False) -> list[HeldOut]:
     """Every curated question, scored by a ranker trained on the other folds (`chatty`: each
-    with one of bench/variants.py's chatty openings for cross-validation in front)."""
+    with an opening, and for some a closing, from tests/chat_openings_heldout.py around it: staff
+    chat the ranker never trains on, much of which survives stripping)."""
     return _held_out(settings, chatty)
 
 
@@ -131,7 +138,7 @@ def _held_out(settings: Settings, chatty: bool) -> list[HeldOut]:
         texts = [e.text for e in tests]
         if chatty:
             rows = [EvalRow(t, (), "out") for t in texts]
-            texts = [r.q for r in variants.chatty(rows, variants.CV_OPENINGS, variants.CV_CLOSINGS)]
+            texts = [r.q for r in variants.chatty(rows, *_HELD_OUT_CHAT)]
         scores = pipeline.decision_function([speller.correct(t) for t in texts])
         column = [list(pipeline.classes_).index(label) for label in labels]
         out += [

@@ -60,7 +60,7 @@ def section() -> str:
     ours, previous = Ours(), Previous()
     lines: list[tuple[str, str, Line]] = []
     lines += [("cross-validation", "ours", _cv_ours()), ("", "previous lookup", _cv_previous())]
-    lines += [("  chatty opening", "ours", _cv_ours(chatty=True))]
+    lines += [("  held-out chat", "ours", _cv_ours(chatty=True))]
     for name, path in (("dev", DEFAULT_EVAL), ("blind (old)", BLIND), ("blind-staff", BLIND_STAFF)):
         if not path.is_file():
             continue

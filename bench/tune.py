@@ -139,15 +139,21 @@ def _logit(p: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.tune", description=__doc__)
     parser.add_argument("--knobs", nargs="*", default=list(GRID), help="which knobs to try")
+    parser.add_argument(
+        "--chatty",
+        action="store_true",
+        help="also print each candidate's figures with held-out staff chat around the questions",
+    )
     args = parser.parse_args(argv)
+    show = _show_with_chat if args.chatty else _show
     best, f = evaluate(SETTINGS)
-    _show("start", best, f)
+    show("start", best, f)
     for knob in args.knobs:
         for value in GRID[knob]:
             if getattr(best, knob) == value:
                 continue
             candidate, g = evaluate(replace(best, **{knob: value}))
-            _show(f"{knob}={value}", candidate, g)
+            show(f"{knob}={value}", candidate, g)
             if g.objective > f.objective + 1e-9 and g.sure_right >= SURE_TARGET:
                 best, f = candidate, g
     print("\nchosen (put in knowledge/train.py SETTINGS):")
@@ -163,6 +169,20 @@ def _show(name: str, s: Settings, f: Figures) -> None:
         f"T {s.temperature}  point {s.decline_below}",
         flush=True,
     )
+
+
+def chatty_figures(settings: Settings) -> Figures:
+    """The figures with held-out chat around each question, decided as served: with the
+    calibration and decision point fitted on the plain questions."""
+    _, _, labels = crossval.knowledge()
+    held = crossval.held_out(_raw(settings), chatty=True)
+    s = settings
+    return figures(crossval.decide(held, labels, s.temperature, s.decline_below, s.confidence))
+
+
+def _show_with_chat(name: str, s: Settings, f: Figures) -> None:
+    _show(name, s, f)
+    _show("  with chat", s, chatty_figures(s))
 
 
 def _share(items, ok) -> float:

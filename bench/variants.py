@@ -26,31 +26,6 @@ OPENINGS = (
     "I have a question about the social media rules. ",
 )
 CLOSINGS = ("", " thanks!", " ty", "", " Thank you in advance.", " 🙏")
-# A second, separately written list for cross-validation with chatty openings: chat stripping
-# (knowledge/chatter.py) is judged on openings it was not written against.
-CV_OPENINGS = (
-    "Hello! I'm one of the kindergarten aides, ",
-    "hey there, hope your week is going well. ",
-    "Morning! Bus driver here — ",
-    "So um, ",
-    "Sorry to bug you again, but ",
-    "quick one: ",
-    "This is Ms. Ortiz from the library. ",
-    "I work in the cafeteria and ",
-    "Hiya, first year teacher here. ",
-    "yo ",
-    "Good afternoon, I coach JV soccer and ",
-    "I was just wondering, ",
-    "Can you help me? ",
-    "Hey team! ",
-    "Dumb question maybe, ",
-    "Hi, I'm the school nurse at Lincoln Elementary. ",
-    "hello, question for you: ",
-    "Apologies if this was asked before — ",
-    "Hey! So I'm a long-term sub and ",
-    "Okay, ",
-)
-CV_CLOSINGS = ("", " thx", " Thanks so much!", " lol", "", " appreciate it!", " :)", " Cheers.")
 _NEIGHBOURS = {
     "a": "qs",
     "e": "wr",
