@@ -84,6 +84,25 @@ _NEWCOMER = (
     r"(?:new|first[\s-]year|long[\s-]term|brand\s+new|just\s+started\s+as\s+an?)\s+"
     r"[a-z0-9'\-]+(?:\s+[a-z0-9'\-]+){0,3}?(?:\s+here)?"
 )
+# "the social media policy", "our EDC guidelines", "this policy": the policy itself, named
+# generically. A policy named by another topic ("the dress code policy") is content.
+_POLICY_REF = (
+    r"(?:(?:the|our|this|that|these|those|your|my)\s+)?(?:(?:district'?s?|school'?s?|staff"
+    r"|new|updated|current|official|whole)\s+){0,3}(?:(?:social\s+(?:media|networking|networks?)"
+    r"|sm|edc'?s?|online|internet|acceptable\s+use)\s+)?(?:polic(?:y|ies)|rules?|guidelines?"
+    r"|regs|regulations|handbook)"
+)
+_POLICY_LEAD = (
+    r"(?:(?:(?:i\s+(?:have|had|got)|i'?ve\s+got|got|here'?s|one\s+more|another|just)\s+)?"
+    r"(?:an?\s+)?(?:(?:quick|random|silly|dumb|small|simple|short|general|little|maybe)\s+)*"
+    r"(?:question|q|qq|query|thing|clarification)s?\s+(?:about|on|re:?|regarding|concerning|for"
+    r"|with)|re:?|about|regarding|concerning|according\s+to|per|under"
+    r"|i\s+(?:was|am|'?m|have\s+been|'?ve\s+been)\s+(?:just\s+)?(?:reading|re-?reading"
+    r"|looking\s+(?:at|over|through)|going\s+(?:over|through)|checking)(?:\s+(?:through|over))?)?"
+    rf"\s*{_POLICY_REF}(?:\s+again|\s+(?:question|q|qq|query)s?)?(?:{_PUNCT_END}|\s+(?:and|but|so)\s+|\s+(?=(?:can|may|do"
+    r"|does|should|would|could|will|am)\s+(?:i|we|you|staff|teachers|employees)\b|(?:is|are)\s+"
+    r"(?:it|there|we|i)\b|(?:what|when|who|how|where|if)\b))"
+)
 _NAME_HERE = r"(?:[a-z.'\-]+\s+){1,4}here(?:\s+again)?"
 # A greeting with no punctuation after it is still chat ("hi can I…"), except where the word is
 # part of a term: "hello world program", "hi res photos" (folded from "hi-res").
@@ -109,6 +128,7 @@ _OPENERS = [
     rf"{_ASK}{_END}",
     rf"{_NAME_HERE}{_PUNCT_END}",
     _ROLE_INTRO,
+    _POLICY_LEAD,
 ]
 _OPENING = re.compile("|".join(f"(?:{p})" for p in _OPENERS), re.IGNORECASE)
 
@@ -137,6 +157,18 @@ _INTRO_AND = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_BUT = re.compile(r"((?:[\w'.]+\s+){1,10}?(?:but|so))\b\s*", re.IGNORECASE)
+# A narrative lead-in: "one of the moms stopped me at pickup and", "the kids in my homeroom keep
+# asking me", "our team was debating this at lunch:" — who asked whom, where and when.
+_NARRATIVE_AND = re.compile(r"((?:[\w'.\-]+\s+){2,20}?(?:and|so|but))\b\s*", re.IGNORECASE)
+_REPORTED = re.compile(
+    r"((?:[\w'.\-]+\s+){0,16}?(?:asked|asks|asking|ask|wondering|wondered|wanted\s+to\s+know"
+    r"|wants?\s+to\s+know|to\s+find\s+out|to\s+(?:double[\s-]?)?check|to\s+look\s+into\s+this)"
+    r"(?:\s+(?:me|us|you|him|her|them|around))?(?:\s+(?:today|again|too|also|this|lately))?)"
+    r"(?:\s+(?:if|whether)\s+(?=(?:i|we|you|he|she|they|it|my|our|the|a|an|staff|teachers|there"
+    r"|this|that)\b)|\s*(?=[:,\-\u2014\u2013]|(?:can|could|may|should|is|are|am|do|does|did|will"
+    r"|would|what|when|where|who|why|which|how|i)\b))",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[\w']+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?|[a-z]")
 
@@ -197,6 +229,29 @@ _CHAT_WORDS = (
         principal's"""
     )
 )
+# Narrative: what a lead-in tells of who asked whom, where and when. Markers say it is a story
+# ("asked", "talking", "debating"); the rest only may appear in one. Never a word of the policy's
+# topics (posting, texting, email, photos, accounts): a lead-in with one is content.
+_NARRATIVE_MARKERS = _set(
+    """asked asks asking wondered wondering talking talked chatting chatted discussing discussed
+    debating debated debate arguing argued disagree disagreed agree brought came stopped said
+    told mentioned suggested wanted heard realized noticed curious conversation discussion
+    background context backstory fyi behalf"""
+)
+_NARRATIVE = _NARRATIVE_MARKERS | _set(
+    """colleague colleagues coworkers co-workers co-teacher partner partners people someone
+    somebody nobody anyone person member members chair president superintendent pta pto class
+    classes whole lunch recess duty pickup dropoff drop off hallway hall wing workroom lounge
+    playground period prep planning homeroom advisory tonight night week month semester
+    quarter conference conferences announcements plc orientation assembly dismissal arrival
+    bell break keep keeps kept still never always time times lot couple few two three four five
+    several other others down going back forth into over same idea while during after since
+    when because though honestly basically actually recently lately earlier were has being did
+    go goes went come comes think thought see saw hear they them their he she his her him who
+    which whom started starts start classroom level next coming on teaching taught years didn't
+    couldn't don't wasn't weren't waiting wait busy running late hurry about instructional run
+    runs knew been almost nearly soon starting"""
+)
 # A segment that starts like a question is the question ("who is the nurse at the school,").
 _ASKING = _set(
     """can could may is are am do does did should would will shall what when where who
@@ -218,7 +273,17 @@ _TOPICS = _set(
 )
 
 
-def _is_chat(segment: str, *, thanks: bool = False, lead_in: bool = False) -> bool:
+_SETTING = frozenset(["at", "during", "after", "before", "since", "over"])  # "At our PLC,"
+
+
+def _is_chat(
+    segment: str,
+    *,
+    thanks: bool = False,
+    lead_in: bool = False,
+    narrative: bool = False,
+    unmarked: bool = False,
+) -> bool:
     """Every word a chat word or a name, and at least one a marker (a role, greeting, hedge —
     or, for a closing, thanks). A lead-in ("…came up in class today:") may have one word
     the lists lack, unless it says what the question is about."""
@@ -235,14 +300,16 @@ def _is_chat(segment: str, *, thanks: bool = False, lead_in: bool = False) -> bo
     )
     marked = False
     for i, word in enumerate(words):
-        low = word.lower().removesuffix("'s")
+        low = word.lower().removesuffix("'s").removesuffix("'")
         if low == "student" and words[i + 1 : i + 2] == ["teacher"]:
             continue  # "student teacher here": a role; "student" alone is a topic
         if low in _TOPICS:
             return False
-        if low in (_THANKS if thanks else _MARKERS):
+        if low in (_THANKS if thanks else _MARKERS) or narrative and low in _NARRATIVE_MARKERS:
             marked = True
-        if low in _CHAT_WORDS or _ORDINAL.fullmatch(low):
+        if narrative and i == 0 and low in _SETTING:
+            marked = True
+        if low in _CHAT_WORDS or _ORDINAL.fullmatch(low) or narrative and low in _NARRATIVE:
             continue
         if i and word[0].isupper() and (len(word) == 1 or not word.isupper()):
             continue  # a name ("Hi Sarah", "Ms. Lopez", "Lincoln Elementary"), not a SHOUT
@@ -250,7 +317,7 @@ def _is_chat(segment: str, *, thanks: bool = False, lead_in: bool = False) -> bo
             unknown -= 1
             continue
         return False
-    return marked
+    return marked or unmarked
 
 
 def _opening_end(text: str, start: int) -> int:
@@ -275,11 +342,15 @@ def _one_opening(text: str, pos: int) -> int | None:
         lead_in = bool(
             _LEAD_IN.match(m.group(2)) or _ENDS_HERE.search(segment) or _SELF_INTRO.match(segment)
         )
-        if _is_chat(segment, lead_in=lead_in):
+        if _is_chat(segment, lead_in=lead_in, narrative=True):
             return m.end()
     for soft in (_HERE, _INTRO_AND, _HEDGE_BUT):
         m = soft.match(text, pos)
         if m and _is_chat(m.group(1), lead_in=soft is _HERE):
+            return m.end()
+    for soft in (_REPORTED, _NARRATIVE_AND):
+        m = soft.match(text, pos)
+        if m and _is_chat(m.group(1), narrative=True):
             return m.end()
     m = _OPENING.match(text, pos)
     if m and m.end() > pos:
@@ -289,7 +360,8 @@ def _one_opening(text: str, pos: int) -> int | None:
 
 _THANKS_PATTERN = (
     r"(?:thanks|thank\s+(?:you|u)|thx|ty|tia|tysm|cheers|gracias|much\s+appreciated|many\s+thanks"
-    r"|appreciate\s+(?:it|you|this|the\s+help)|lol|haha+|lmao|please|pls|plz|lmk|let\s+me\s+know"
+    r"|appreciate\s+(?:it|you|this|the\s+help|any\s+(?:help|advice|input|thoughts|guidance"
+    r"|insight)(?:\s+(?:with|on)\s+(?:this|that|it))?)|lol|haha+|lmao|please|pls|plz|lmk|let\s+me\s+know"
     r"|no\s+rush(?:\s+at\s+all)?|no\s+worries(?:\s+if\s+not)?|you\s+rock"
     r"|you'?re\s+(?:a|the|my)\s+(?:best|lifesaver|star|hero|rockstar)|let\s+me\s+know\s+what\s+you\s+think"
     r"|have\s+a\s+(?:great|good|nice|wonderful)\s+(?:day|one|weekend|week)"
@@ -321,6 +393,16 @@ _THANKS_NAME = re.compile(  # "thanks, sarah", "best, coach r"
     r"[\s,.!\-~]+(?:(?:mr|mrs|ms|dr|coach|miss)\.?\s+)?[a-z]{1,12}$",
     re.IGNORECASE,
 )
+_SENT_FROM = re.compile(  # "— sent from my iPhone": a mail or phone signature
+    r"(?:(?<=[.!?])\s+|\s*[\n\u2014\u2013~]\s*|\s+-+\s*)sent\s+from\s+my\s+[\w\-]+"
+    r"(?:\s+[\w\-]+){0,2}[\s.!]*$",
+    re.IGNORECASE,
+)
+_ASKED_OR_THANKED = re.compile(
+    r"(?:\?|\b(?:thanks|thank\s+you|thx|ty|tia|lmk|let\s+me\s+know|in\s+advance|appreciated?)"
+    r")[\s,.!:;\-\u2014\u2013~]*$",
+    re.IGNORECASE,
+)
 _MIN_LEFT = 2  # words: what is left must still be a question, not a fragment
 _MAX_PIECES = 16  # pieces of chat stripped at either end: real chat has a handful
 _WINDOW = 200  # characters at the end searched for a sign-off
@@ -350,8 +432,18 @@ def _one_closing(text: str) -> int:
     signed = _THANKS_NAME.search(text, 0, cut)
     if signed:
         return signed.start()
+    sent = _SENT_FROM.search(text, 0, cut)
+    if sent:
+        return sent.start()
     m = _LAST_SEGMENT.search(text, 0, cut)
     if m and _is_chat(m.group(1), thanks=True):
+        return m.start(1)
+    # After the question or the thanks, a remark of who, where and when: "my class is waiting".
+    if (
+        m
+        and _ASKED_OR_THANKED.search(text, 0, m.start(1))
+        and _is_chat(m.group(1), narrative=True, unmarked=True)
+    ):
         return m.start(1)
     sig = _SIGNATURE.search(text, 0, cut)
     if sig and _signed(text[: sig.start()], text[sig.start() : cut]):

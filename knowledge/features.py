@@ -22,6 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge.chatter import strip_chatter
+from knowledge.focus import FOCUS_REPEAT, focus_start
 from knowledge.normalize import STOPWORDS, content, fold, stem, words
 
 # How a question is asked says what its topic words don't: "when is…", "who do i call…" are how
@@ -133,15 +134,28 @@ class Featurizer:
             entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
 
     def word_features(self, text: str) -> list[str]:
+        """Words, pairs and intent tokens; those of the question after a story once more for
+        each FOCUS_REPEAT (knowledge/focus.py)."""
         seq = tokens(text)
+        k = focus_start(_raw_words(text))
+        return self._word_features(seq) + self._word_features(seq[k:]) * (FOCUS_REPEAT if k else 0)
+
+    @staticmethod
+    def _word_features(seq: list[str]) -> list[str]:
         kept = content(seq)
         pairs = [f"{a} {b}" for a, b in zip(kept, kept[1:])]
         return kept + pairs + phrase_pairs(seq) + intent_tokens(seq)
 
     def char_features(self, text: str) -> list[str]:
+        raw = _raw_words(text)
+        k = focus_start(raw)
+        return self._char_features(raw) + self._char_features(raw[k:]) * (FOCUS_REPEAT if k else 0)
+
+    @staticmethod
+    def _char_features(raw: list[str]) -> list[str]:
         low, high = CHAR_NGRAMS
         grams = []
-        for word in content(_raw_words(text)):
+        for word in content(raw):
             padded = f" {word} "
             for n in range(low, high + 1):
                 grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]

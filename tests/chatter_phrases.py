@@ -191,6 +191,26 @@ OPENINGS = [
     "Yo, coach here, quick one:",
     "Hi!! Sorry, dumb question:",
     "Hey team, so this came up at lunch today:",
+    # lead-ins about the policy itself
+    "I have a question about the social media policy.",
+    "Question re: our social networking guidelines -",
+    "quick q on the EDC policy:",
+    "got a question about this policy,",
+    "Social media policy question:",
+    "Per the district's social networking rules,",
+    "I was reading through the staff social media guidelines and",
+    "One more question about the policy:",
+    # narrative lead-ins: who talked to whom, where and when
+    "My co-teacher and I were debating this during planning:",
+    "At the staff meeting yesterday,",
+    "During our PLC this morning,",
+    "our team was talking about this at lunch and",
+    "A colleague down my hallway brought this up:",
+    "The new secretary was asking me,",
+    "After dismissal a couple of us were chatting and",
+    "Context: I'm the band director at the high school.",
+    "FYI I'm a long-term sub this semester.",
+    "Asking on behalf of my whole department:",
 ]
 
 CLOSINGS = [
@@ -245,6 +265,10 @@ CLOSINGS = [
     "thanks!! :)",
     "please and thank you",
     "gracias!",
+    "\nSent from my iPhone",
+    "— sent from my phone",
+    "appreciate any advice on this",
+    "thanks! my prep period is almost over lol",
 ]
 
 IN_SCOPE = [

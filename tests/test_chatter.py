@@ -164,3 +164,96 @@ def test_chat_in_any_case_is_stripped(opening, question, closing, case):
 
     text = f"{cased(opening)} {question} {cased(closing)}".strip()
     assert seen(text) == seen(question)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "I have a question about the social networking policy. Can I friend a student?",
+            "Can I friend a student?",
+        ),
+        ("Quick q re: the district social media guidelines - is my tiktok ok", "is my tiktok ok"),
+        ("got a question on our policy: can I text a student", "can I text a student"),
+        (
+            "I was just reading through the EDC policy and am I allowed to post photos",
+            "am I allowed to post photos",
+        ),
+        ("Per the social media guidelines, should I accept", "should I accept"),
+        ("Social networking policy question: can I text a student", "can I text a student"),
+        ("about the policy is it ok to text a kid", "is it ok to text a kid"),
+    ],
+)
+def test_a_lead_in_about_the_policy_itself_is_stripped(text, question):
+    assert strip_chatter(text) == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a question about the dress code policy. Can staff wear jeans on Friday?",
+        "question about texting parents: is it ok at night",
+        "I was reading the Remind rules and can I text a student",
+        "the policy question is whether I can text",
+        "the policy says I can't follow a parent, right?",
+    ],
+)
+def test_a_lead_in_naming_another_topic_is_kept(text):
+    assert strip_chatter(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "My co-teacher brought this up during planning and can I text a student",
+            "can I text a student",
+        ),
+        ("At the staff meeting yesterday, can I text a student", "can I text a student"),
+        (
+            "Our whole hallway was debating this after dismissal, is it ok to follow a parent",
+            "is it ok to follow a parent",
+        ),
+        ("the librarian was asking me whether we can post photos", "we can post photos"),
+        ("Context: I'm the band director at the high school. can I text a kid", "can I text a kid"),
+        ("can I text a student? Sent from my iPad", "can I text a student?"),
+        ("can I text a student - sent from my phone", "can I text a student"),
+        ("can I text a student? appreciate any advice on this", "can I text a student?"),
+        ("can I text a student? thanks, my prep is almost over", "can I text a student?"),
+    ],
+)
+def test_a_story_around_the_question_is_stripped(text, question):
+    assert strip_chatter(text) == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the lead-in names who or what the question is about
+        "A parent friended me on Facebook. Should I accept?",
+        "My student is 18 and graduated, can I friend him",
+        "the kids in my class were talking about this at lunch: can they follow me",
+        "one of the moms stopped me at pickup and can I text her",
+        "My principal asked me to post photos on Facebook, is that ok?",
+        "can I forward an email sent from my phone",
+        "can I text a student? the parents asked me to",
+        "photos from the field trip: can I post them",
+    ],
+)
+def test_a_lead_in_with_the_topic_is_kept(text):
+    assert strip_chatter(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my colleague asked " * 300 + "can I text a student",
+        "we were talking and " * 300 + "x",
+        "about the policy " * 300 + "x",
+        "at lunch " * 400 + "can I text a student",
+        "can I text a student? " + "my class is waiting " * 100,
+    ],
+)
+def test_long_stories_are_handled(text):
+    out = strip_chatter(text)
+    assert out.strip() and out in text
