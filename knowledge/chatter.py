@@ -15,6 +15,16 @@ messages:
   "student") or that asks something ("…and is there a meeting") is never chat, and a segment
   ending in "?" only for a few set phrases ("got a sec?"). A lead-in may hold one word the
   lists lack ("something came up in class today:") unless it says what it is about.
+- a lead-in about the policy itself ("I have a question about the social media policy.",
+  "per the EDC guidelines,"): it names no clause; one naming another policy or topic ("the
+  dress code policy") is content and stays;
+- a story before the question — who asked whom, where and when ("my co-teacher brought this
+  up during planning and", "At the staff meeting yesterday,", "the librarian was asking me
+  whether") — judged by the same vocabulary rule with story words allowed, one of them a
+  story marker ("asked", "debating", "context"); never the people the policy is about
+  (parents, students, kids): a story naming them may say who the question is about. After the
+  question (or the thanks), a remark of the same kind ("my prep is almost over") and a mail
+  signature ("— Sent from my iPhone") go too.
 
 Training texts and queries go through the same function; tests/chatter_phrases.py is the chat
 it is tested with. When nothing would be left, the text is kept whole. No pattern can read the
