@@ -156,13 +156,16 @@ class Featurizer:
         return found + pairs
 
     def concepts(self, text: str) -> list[str]:
-        """The concept tokens of the synonym-table phrases in the text, in order."""
+        """The concept tokens of the synonym-table phrases in the text, in order. A phrase listed
+        under several terms stands for each of them ("tiktok": social networking, and an app
+        the policy does not name)."""
         seq = [_possessive(w) for w in tokens(text)]
         found = []
         for i, word in enumerate(seq):
-            for phrase, token in self._phrases.get(word, ()):
+            entries = self._phrases.get(word, ())
+            for phrase, _ in entries:
                 if tuple(seq[i : i + len(phrase)]) == phrase:
-                    found.append(token)
+                    found += dict.fromkeys(t for p, t in entries if p == phrase)
                     break
         return found
 
