@@ -5,7 +5,7 @@
   words are put together tells clauses apart that share their topic words;
 - chars: character 3–5-grams of each word, padded with spaces (typos and word forms meet);
 - concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
-  insta" → text message, student, social networking), so a question and a policy sentence meet
+  insta" → private message, student, unnamed app), so a question and a policy sentence meet
   even when they share no word; and every two of a text's concepts together.
 
 The same functions serve training (knowledge/train.py, through scikit-learn's vectorizers) and
