@@ -5,7 +5,7 @@
   words are put together tells clauses apart that share their topic words;
 - chars: character 3–5-grams of each word, padded with spaces (typos and word forms meet);
 - concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
-  insta" → text message, student, social networking), so a question and a policy sentence meet
+  insta" → private message, student, unnamed app), so a question and a policy sentence meet
   even when they share no word; and every two of a text's concepts together.
 
 The same functions serve training (knowledge/train.py, through scikit-learn's vectorizers) and
@@ -170,13 +170,16 @@ class Featurizer:
         return found + pairs
 
     def concepts(self, text: str) -> list[str]:
-        """The concept tokens of the synonym-table phrases in the text, in order."""
+        """The concept tokens of the synonym-table phrases in the text, in order. A phrase listed
+        under several terms stands for each of them ("tiktok": social networking, and an app
+        the policy does not name)."""
         seq = [_possessive(w) for w in tokens(text)]
         found = []
         for i, word in enumerate(seq):
-            for phrase, token in self._phrases.get(word, ()):
+            entries = self._phrases.get(word, ())
+            for phrase, _ in entries:
                 if tuple(seq[i : i + len(phrase)]) == phrase:
-                    found.append(token)
+                    found += dict.fromkeys(t for p, t in entries if p == phrase)
                     break
         return found
 

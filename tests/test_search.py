@@ -146,6 +146,9 @@ def test_a_close_runner_up_is_reported_as_also_applying(index):
         "should i follow my students back on social media",
         "is it ok to snapchat with kids on my team",
         "can i post photos of my students on my personal facebook",
+        "can i snapchat with my students",
+        "can i chat with students on discord",
+        "what do i do if i emailed a parent from gmail",
     ):
         result = index.search(question)
         for also in result.also:
