@@ -146,6 +146,8 @@ def test_a_close_runner_up_is_reported_as_also_applying(index):
         "should i follow my students back on social media",
         "is it ok to snapchat with kids on my team",
         "can i post photos of my students on my personal facebook",
+        "can i chat with my students online",
+        "i emailed a parent from my gmail, is that a public record",
     ):
         result = index.search(question)
         for also in result.also:
