@@ -4,7 +4,7 @@ from bot import strings
 from bot.engine import Bot
 from bot.messages import Incoming, Quote, Text, Verdict
 
-QUESTION = "can i message a student on instagram"
+QUESTION = "i emailed a parent from my gmail, is that a public record"
 
 
 def test_a_close_second_clause_is_said_to_apply_too(index, policy_text):
