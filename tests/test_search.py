@@ -149,6 +149,8 @@ def test_a_close_runner_up_is_reported_as_also_applying(index):
         "can i snapchat with my students",
         "can i chat with students on discord",
         "what do i do if i emailed a parent from gmail",
+        "can i chat with my students online",
+        "i emailed a parent from my gmail, is that a public record",
     ):
         result = index.search(question)
         for also in result.also:
