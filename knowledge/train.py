@@ -71,9 +71,9 @@ SETTINGS = Settings(
     none_weight=1.5,
     augment_weight=0.4,
     chat_weight=0.5,
-    temperature=0.988,
-    decline_below=0.55,
-    confidence=(0.8005, 0.0, 0.2472),
+    temperature=0.982,
+    decline_below=0.5,
+    confidence=(0.7961, 0.0, 0.2705),
     prune=0.05,
     digits=4,
 )
