@@ -3,7 +3,8 @@
 - words: content words (stemmed), the question's intent tokens, adjacent content-word pairs, and
   adjacent token pairs with the function words kept ("to+parent", "from+my", "can+i"): how the
   words are put together tells clauses apart that share their topic words;
-- chars: character 3–5-grams of each word, padded with spaces (typos and word forms meet);
+- chars: character 3–5-grams of every word, function words too, padded with spaces (typos and
+  word forms meet);
 - concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
   insta" → private message, student, unnamed app), so a question and a policy sentence meet
   even when they share no word; and every two of a text's concepts together.
@@ -147,6 +148,9 @@ class Featurizer:
         return kept + pairs + phrase_pairs(seq) + intent_tokens(seq)
 
     def char_features(self, text: str) -> list[str]:
+        """Every word's character n-grams, the function words' too ("to a parent" and "on my
+        phone" show in " to ", " my " as well as in the word and pair features); those of the
+        question after a story once more for each FOCUS_REPEAT (knowledge/focus.py)."""
         raw = _raw_words(text)
         k = focus_start(raw)
         return self._char_features(raw) + self._char_features(raw[k:]) * (FOCUS_REPEAT if k else 0)
@@ -155,7 +159,7 @@ class Featurizer:
     def _char_features(raw: list[str]) -> list[str]:
         low, high = CHAR_NGRAMS
         grams = []
-        for word in content(raw):
+        for word in raw:
             padded = f" {word} "
             for n in range(low, high + 1):
                 grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]

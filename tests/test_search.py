@@ -181,3 +181,11 @@ def test_intent_tokens_never_explain_a_match(index):
     assert {"?when", "??when"} <= set(index.featurizer.word_features("when is the deadline"))
     result = index.search("when can i text a student")
     assert result.answered and not [t for t in result.why if t.startswith("?")]
+
+
+def test_character_ngrams_cover_the_function_words_too(index):
+    """ "email to a parent" and "email from my phone" differ in their small words as well."""
+    grams = set(index.featurizer.char_features("Email TO a parent"))
+    assert {" to ", " a ", "email", " pare"} <= grams
+    other = set(index.featurizer.char_features("email from my phone"))
+    assert {" my ", "from"} <= other and " to " not in other
