@@ -3,8 +3,8 @@
 - words: content words (stemmed), the question's intent tokens, adjacent content-word pairs, and
   adjacent token pairs with the function words kept ("to+parent", "from+my", "can+i"): how the
   words are put together tells clauses apart that share their topic words;
-- chars: character 3–5-grams of every word, function words too, padded with spaces (typos and
-  word forms meet);
+- chars: character 3–5-grams of each content word, and each function word whole, padded with
+  spaces (typos and word forms meet);
 - concepts: the canonical terms the synonym table maps the text's phrases to ("dm a kid on
   insta" → private message, student, unnamed app), so a question and a policy sentence meet
   even when they share no word; and every two of a text's concepts together.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -148,19 +149,24 @@ class Featurizer:
         return kept + pairs + phrase_pairs(seq) + intent_tokens(seq)
 
     def char_features(self, text: str) -> list[str]:
-        """Every word's character n-grams, the function words' too ("to a parent" and "on my
-        phone" show in " to ", " my " as well as in the word and pair features); those of the
-        question after a story once more for each FOCUS_REPEAT (knowledge/focus.py)."""
+        """Each content word's character n-grams, and each function word whole (" to ", " my ":
+        "to a parent" and "on my phone" show in the characters as well as in the word pairs;
+        their n-grams as well measured the same on grouped CV and made a lookup half as slow
+        again); those of the question after a story once more for each FOCUS_REPEAT
+        (knowledge/focus.py)."""
         raw = _raw_words(text)
         k = focus_start(raw)
         return self._char_features(raw) + self._char_features(raw[k:]) * (FOCUS_REPEAT if k else 0)
 
     @staticmethod
-    def _char_features(raw: list[str]) -> list[str]:
+    def _char_features(raw: Sequence[str]) -> list[str]:
         low, high = CHAR_NGRAMS
         grams = []
         for word in raw:
             padded = f" {word} "
+            if len(word) < 2 or word in STOPWORDS:  # a function word: itself, as one gram
+                grams.append(padded)
+                continue
             for n in range(low, high + 1):
                 grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
         return grams
@@ -192,9 +198,12 @@ class Featurizer:
         return {w for entries in self._phrases.values() for seq, _ in entries for w in seq}
 
 
-def _raw_words(text: str) -> list[str]:
-    """Folded words, not stemmed (character n-grams see word forms themselves)."""
-    return [w for w in re.split(r"[^a-z0-9#]+", fold(mark_it_department(strip_chatter(text)))) if w]
+@lru_cache(maxsize=1024)
+def _raw_words(text: str) -> tuple[str, ...]:
+    """Folded words, not stemmed (character n-grams see word forms themselves). Cached: the word
+    and character analyzers both need them."""
+    folded = fold(mark_it_department(strip_chatter(text)))
+    return tuple(w for w in re.split(r"[^a-z0-9#]+", folded) if w)
 
 
 class Speller:

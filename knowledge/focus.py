@@ -14,6 +14,8 @@ same features.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 FOCUS_REPEAT = 2  # grouped CV with held-out chat: 1 and 3 did less; the question alone, worse
 
 
@@ -30,7 +32,7 @@ _SUBJECTS = _set(
 _WH_NEXT = _AUXILIARIES | _set("happens if about kind counts app apps")
 
 
-def focus_start(seq: list[str]) -> int:
+def focus_start(seq: Sequence[str]) -> int:
     """Where the asking part of a folded word sequence starts; 0 when it starts the text (or
     nothing in it asks)."""
     if not seq or seq[0] in _AUXILIARIES or seq[0] in _WH:

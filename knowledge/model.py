@@ -79,11 +79,12 @@ class Model:
         """(block, feature) -> value: the text's TF-IDF features as the model weighs them."""
         out = {}
         for name, (analyzer, block_weight, table) in zip(BLOCKS, self._blocks):
-            values = {
-                f: (1.0 + math.log(n)) * table[f][0]
-                for f, n in Counter(analyzer(text)).items()
-                if f in table
-            }
+            values = {}
+            get = table.get
+            for f, n in Counter(analyzer(text)).items():
+                entry = get(f)
+                if entry is not None:  # sublinear tf: 1 + ln(n), which is exactly 1 for n = 1
+                    values[f] = entry[0] if n == 1 else (1.0 + math.log(n)) * entry[0]
             if not values:
                 continue
             scale = block_weight / math.sqrt(sum(v * v for v in values.values()))
