@@ -80,7 +80,10 @@ class Index:
         in_scope = 1.0 - p[OUT_OF_SCOPE]
         confidence = round(self.model.confidence(p[top], in_scope), 3)
         scores = {c: round(p[c], 4) for c in ranked}
-        why = self._why(vector, top)
+        # Situations, the why and the closest unrelated question go by words and concepts: the
+        # character n-grams (most of a question's features) are left out of them once, here.
+        terms = {key: x for key, x in vector.items() if key[0] != "chars"}
+        why = self._why(terms, top)
         answered = in_scope >= self.answer_threshold
         if not answered:
             return SearchResult(
@@ -90,12 +93,12 @@ class Index:
                 tuple(ranked[:3]),
                 why=why,
                 scores=scores,
-                closest_unrelated=self._closest_unrelated(vector),
+                closest_unrelated=self._closest_unrelated(terms),
                 in_scope=round(in_scope, 3),
             )
-        answer = self._situation(top, vector)
+        answer = self._situation(top, terms)
         also = tuple(
-            self._situation(c, vector)
+            self._situation(c, terms)
             for c in ranked[1:3]
             if p[c] >= max(ALSO_MIN, ALSO_RATIO * p[top])
         )
@@ -125,12 +128,12 @@ class Index:
                 best, best_score = situation, score.get(situation.id, 0.0)
         return best
 
-    def _why(self, vector: dict, label: str) -> tuple[str, ...]:
+    def _why(self, terms: dict, label: str) -> tuple[str, ...]:
         """The words and synonym-table terms that pushed hardest towards `label`; character
-        n-grams, intent tokens and token pairs are left out (they explain nothing to a reader)."""
-        words = {key: x for key, x in vector.items() if key[0] != "chars"}
+        n-grams (not in `terms`), intent tokens and token pairs are left out (they explain
+        nothing to a reader)."""
         by_name: dict[str, float] = {}
-        for (_, feature), value in self.model.contributions(words, label).items():
+        for (_, feature), value in self.model.contributions(terms, label).items():
             if value <= 0 or is_intent(feature) or is_phrase(feature):
                 continue
             name = self.featurizer.labels.get(feature, feature)

@@ -71,9 +71,9 @@ SETTINGS = Settings(
     none_weight=1.5,
     augment_weight=0.4,
     chat_weight=0.5,
-    temperature=0.989,
-    decline_below=0.525,
-    confidence=(0.8496, 0.0, 0.1999),
+    temperature=0.983,
+    decline_below=0.425,
+    confidence=(0.8599, 0.0, 0.1617),
     prune=0.05,
     digits=4,
 )

