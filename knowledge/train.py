@@ -120,8 +120,23 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
     # The features are those of the knowledge texts themselves (a question's synonym-swapped
     # copy must not lift its one-off words over min_df); idf is then counted over everything.
     texts = [e.text for e in train]
+    memos: list[dict[str, list[str]]] = []
+
+    def remembered(analyzer):
+        """The analyzer, remembering each text's features for this fit: the vocabulary pass
+        and the weighting pass read the same texts (training takes a quarter less time)."""
+        seen: dict[str, list[str]] = {}
+        memos.append(seen)
+
+        def analyze(text: str) -> list[str]:
+            if text not in seen:
+                seen[text] = analyzer(text)
+            return seen[text]
+
+        return analyze
 
     def vectorizer(analyzer, min_df):
+        analyzer = remembered(analyzer)
         known = TfidfVectorizer(analyzer=analyzer, min_df=min_df, lowercase=False).fit(texts)
         return TfidfVectorizer(
             analyzer=analyzer,
@@ -177,6 +192,8 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
         pipeline.fit(
             [e.text for e in train], [e.label for e in train], model__sample_weight=weights
         )
+    for seen in memos:
+        seen.clear()  # scoring later texts needs no memory of the training ones
     _round(pipeline, settings)
     return pipeline
 
