@@ -176,8 +176,8 @@ def chatty_figures(settings: Settings) -> Figures:
     calibration and decision point fitted on the plain questions."""
     _, _, labels = crossval.knowledge()
     held = crossval.held_out(_raw(settings), chatty=True)
-    s = settings
-    return figures(crossval.decide(held, labels, s.temperature, s.decline_below, s.confidence))
+    calibration = (settings.temperature, settings.decline_below, settings.confidence)
+    return figures(crossval.decide(held, labels, *calibration))
 
 
 def _show_with_chat(name: str, s: Settings, f: Figures) -> None:

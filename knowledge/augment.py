@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import zlib
 
+from knowledge.chat_openings import CLOSINGS, OPENINGS
+
 
 class Swapper:
     """Finds synonym-table phrases in a text and swaps them for a twin."""
@@ -58,8 +60,6 @@ class Swapper:
 def chat_wrapped(text: str) -> str:
     """The text with a staff chat opening in front (and, for about a third, a closing after),
     both picked by a stable hash of the text (knowledge/chat_openings.py)."""
-    from knowledge.chat_openings import CLOSINGS, OPENINGS
-
     seed = zlib.crc32(text.encode())
     wrapped = f"{OPENINGS[seed % len(OPENINGS)]} {text}"
     if seed % 3 == 0:

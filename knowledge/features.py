@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -137,12 +138,10 @@ class Featurizer:
     def word_features(self, text: str) -> list[str]:
         """Words, pairs and intent tokens; those of the question after a story once more for
         each FOCUS_REPEAT (knowledge/focus.py)."""
-        seq = tokens(text)
-        k = focus_start(_raw_words(text))
-        return self._word_features(seq) + self._word_features(seq[k:]) * (FOCUS_REPEAT if k else 0)
+        return _with_focus(tokens(text), focus_start(_raw_words(text)), self._word_features)
 
     @staticmethod
-    def _word_features(seq: list[str]) -> list[str]:
+    def _word_features(seq: Sequence[str]) -> list[str]:
         kept = content(seq)
         pairs = [f"{a} {b}" for a, b in zip(kept, kept[1:])]
         return kept + pairs + phrase_pairs(seq) + intent_tokens(seq)
@@ -152,11 +151,7 @@ class Featurizer:
         phone" show in " to ", " my " as well as in the word and pair features); those of the
         question after a story once more for each FOCUS_REPEAT (knowledge/focus.py)."""
         raw = _raw_words(text)
-        k = focus_start(raw)
-        grams = [g for word in raw for g in _word_grams(word)]
-        return grams + [g for word in raw[k:] for g in _word_grams(word)] * (
-            FOCUS_REPEAT if k else 0
-        )
+        return _with_focus(raw, focus_start(raw), _grams)
 
     def concept_features(self, text: str) -> list[str]:
         """The text's concepts, and every two of them together ("~student+~text_message"): a
@@ -183,6 +178,16 @@ class Featurizer:
     def vocabulary_words(self) -> set[str]:
         """The words the synonym phrases are made of (known to the speller)."""
         return {w for entries in self._phrases.values() for seq, _ in entries for w in seq}
+
+
+def _with_focus(seq: Sequence[str], k: int, features: Callable[[Sequence[str]], list[str]]):
+    """The features of a word sequence, and those of the question after a story (from word
+    `k` on; 0: no story) FOCUS_REPEAT more times."""
+    return features(seq) + (features(seq[k:]) * FOCUS_REPEAT if k else [])
+
+
+def _grams(words: Sequence[str]) -> list[str]:
+    return [g for word in words for g in _word_grams(word)]
 
 
 @lru_cache(maxsize=16384)

@@ -120,23 +120,11 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
     # The features are those of the knowledge texts themselves (a question's synonym-swapped
     # copy must not lift its one-off words over min_df); idf is then counted over everything.
     texts = [e.text for e in train]
-    memos: list[dict[str, list[str]]] = []
-
-    def remembered(analyzer):
-        """The analyzer, remembering each text's features for this fit: the vocabulary pass
-        and the weighting pass read the same texts (training takes a quarter less time)."""
-        seen: dict[str, list[str]] = {}
-        memos.append(seen)
-
-        def analyze(text: str) -> list[str]:
-            if text not in seen:
-                seen[text] = analyzer(text)
-            return seen[text]
-
-        return analyze
+    memos: list[_Remembered] = []
 
     def vectorizer(analyzer, min_df):
-        analyzer = remembered(analyzer)
+        analyzer = _Remembered(analyzer)
+        memos.append(analyzer)
         known = TfidfVectorizer(analyzer=analyzer, min_df=min_df, lowercase=False).fit(texts)
         return TfidfVectorizer(
             analyzer=analyzer,
@@ -192,10 +180,29 @@ def fit(train: list[Example], featurizer: Featurizer, labels: list[str], setting
         pipeline.fit(
             [e.text for e in train], [e.label for e in train], model__sample_weight=weights
         )
-    for seen in memos:
-        seen.clear()  # scoring later texts needs no memory of the training ones
+    for memo in memos:
+        memo.forget()  # scoring later texts needs no memory of the training ones
     _round(pipeline, settings)
     return pipeline
+
+
+class _Remembered:
+    """An analyzer that remembers each text's features until `forget()`: a fit's vocabulary
+    pass and weighting pass read the same texts (training takes a quarter less time)."""
+
+    def __init__(self, analyzer) -> None:
+        self._analyzer = analyzer
+        self._seen: dict[str, list[str]] | None = {}
+
+    def __call__(self, text: str) -> list[str]:
+        if self._seen is None:
+            return self._analyzer(text)
+        if text not in self._seen:
+            self._seen[text] = self._analyzer(text)
+        return self._seen[text]
+
+    def forget(self) -> None:
+        self._seen = None
 
 
 def _round(pipeline, settings: Settings) -> None:
